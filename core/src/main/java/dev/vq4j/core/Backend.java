@@ -1,0 +1,129 @@
+package dev.vq4j.core;
+
+/**
+ * The contract between the tensor layer and the code that touches memory: allocate, copy in and
+ * out, and a small set of kernels from which every tensor op is built. A GPU backend implements
+ * the same methods with its buffers living on the device; nothing here assumes host memory.
+ *
+ * <p>Conventions shared by every kernel:
+ * <ul>
+ *   <li>Inputs are {@link View}s with arbitrary strides (0 for broadcast dims); outputs are views too,
+ *       usually contiguous, and never alias an input unless the method says so.</li>
+ *   <li>Shapes have been checked by the caller: a kernel may assume they agree.</li>
+ *   <li>A backend that lacks a kernel answers {@code false} from {@link #supports}; calling it anyway
+ *       throws {@link UnsupportedOperationException} naming the backend and the kernel.</li>
+ *   <li>Results are bit-identical from run to run at the same thread count.</li>
+ * </ul>
+ */
+public interface Backend {
+
+    /** Short name: {@code reference}, {@code cpu}, {@code opencl}, {@code cuda}. */
+    String name();
+
+    Device device();
+
+    /** Higher wins when the user asks for {@code auto}. */
+    default int priority() {
+        return 0;
+    }
+
+    /** One line for {@code vq4j info}: what hardware and which code path. */
+    default String describe() {
+        return name();
+    }
+
+    boolean supports(Kernel kernel);
+
+    // ---- memory ---------------------------------------------------------------------------------
+
+    /** A zero-filled buffer, registered with the current {@link MemoryScope}. */
+    Buffer allocate(DType dtype, int numel);
+
+    /** Copies a host array ({@code float[]}, {@code int[]}, {@code long[]} or {@code boolean[]}) into a new buffer. */
+    Buffer upload(Object hostArray);
+
+    /**
+     * Copies the elements of a view, in row-major order, into a new host array of the view's dtype
+     * ({@code float[]}, {@code int[]}, {@code long[]} or {@code boolean[]}).
+     */
+    Object download(View view);
+
+    // ---- data movement --------------------------------------------------------------------------
+
+    /** {@code dst[i] = (dst dtype) src[i]} for same-shaped views; converts between dtypes. */
+    void copy(View src, View dst);
+
+    void fill(View dst, double value);
+
+    // ---- elementwise ----------------------------------------------------------------------------
+
+    /** {@code out = op(x; a, b)}, float32. */
+    void unary(UnaryOp op, View x, View out, float a, float b);
+
+    /** {@code out = op(a, b)}; {@code a} and {@code b} are already expanded to {@code out}'s shape. */
+    void binary(BinaryOp op, View a, View b, View out);
+
+    /** {@code out = cond ? a : b}, all expanded to {@code out}'s shape; {@code cond} is BOOL. */
+    void where(View cond, View a, View b, View out);
+
+    // ---- reductions and products ----------------------------------------------------------------
+
+    /**
+     * Reduces the last {@code reducedDims} dimensions of {@code x}; {@code out} has the shape of the
+     * leading dimensions. Sums accumulate in double precision.
+     */
+    void reduce(ReduceOp op, View x, int reducedDims, View out);
+
+    /** Batched product {@code out[b] = a[b] @ b[b]}: a [B,M,K], b [B,K,N], out [B,M,N]; any strides. */
+    void matmul(View a, View b, View out);
+
+    // ---- convolution and pooling (NCHW) ---------------------------------------------------------
+
+    /** x [N,C,H,W], w [O,C/g,kh,kw] -> out [N,O,Ho,Wo]. No bias: the caller adds it. */
+    void conv2d(View x, View w, View out, Conv2dParams p);
+
+    /** Gradient of conv2d with respect to its input; also the forward of conv_transpose2d. */
+    void conv2dInputGrad(View gradOut, View w, View gradIn, Conv2dParams p);
+
+    /** Gradient of conv2d with respect to its weight. */
+    void conv2dWeightGrad(View x, View gradOut, View gradW, Conv2dParams p);
+
+    /**
+     * Max pooling; {@code indices} (INT64, same shape as out) receives the flat position
+     * {@code h*W + w} of each maximum within its input plane, as torch's return_indices.
+     */
+    void maxPool2d(View x, View out, View indices, Pool2dParams p);
+
+    void avgPool2d(View x, View out, Pool2dParams p);
+
+    void avgPool2dBackward(View gradOut, View gradIn, Pool2dParams p);
+
+    /** Resizes the last two dims of x [N,C,H,W] to out's; bilinear honours {@code alignCorners}. */
+    void upsample2d(UpsampleMode mode, boolean alignCorners, View x, View out);
+
+    /** Accumulates the adjoint of {@link #upsample2d} into a zeroed {@code gradIn}. */
+    void upsample2dBackward(UpsampleMode mode, boolean alignCorners, View gradOut, View gradIn);
+
+    /**
+     * Pads the trailing dims: {@code pads} holds (before, after) pairs starting from the last dim,
+     * as torch.nn.functional.pad. Negative pads crop.
+     */
+    void pad(PadMode mode, int[] pads, float value, View x, View out);
+
+    /** Accumulates the adjoint of {@link #pad} into a zeroed {@code gradIn}. */
+    void padBackward(PadMode mode, int[] pads, View gradOut, View gradIn);
+
+    // ---- indexing (index views are INT64 or INT32) ----------------------------------------------
+
+    /** {@code out[.., i, ..] = x[.., index[i], ..]} along {@code dim}. */
+    void indexSelect(View x, int dim, View index, View out);
+
+    /** {@code dst[.., index[i], ..] += src[.., i, ..]} along {@code dim}; the adjoint of indexSelect. */
+    void indexAdd(View dst, int dim, View index, View src);
+
+    /** {@code out[i][j] = x[index[i][j]][j]} (dim 0 example), as torch.gather. */
+    void gather(View x, int dim, View index, View out);
+
+    /** {@code dst[index[i][j]][j] += src[i][j]} (dim 0 example), as torch.scatter_add_; in place on dst. */
+    void scatterAdd(View dst, int dim, View index, View src);
+}

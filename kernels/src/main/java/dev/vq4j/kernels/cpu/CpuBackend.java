@@ -1,0 +1,26 @@
+package dev.vq4j.kernels.cpu;
+
+import dev.vq4j.core.Device;
+import dev.vq4j.core.Parallel;
+import dev.vq4j.kernels.reference.ReferenceBackend;
+
+/**
+ * The fast host backend. Kernels written on {@code jdk.incubator.vector} override the reference
+ * ones here as they land; every kernel not yet overridden runs the reference loop, so the cpu
+ * backend is always complete and always agrees with the reference.
+ */
+public class CpuBackend extends ReferenceBackend {
+    public CpuBackend() {
+        super(Device.CPU);
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public String describe() {
+        return "cpu: host memory, " + Parallel.threads() + " threads (kernels not yet vectorised run the reference loops)";
+    }
+}
