@@ -215,6 +215,20 @@ public final class Tensor implements AutoCloseable {
         return ofLongs(v, shape);
     }
 
+    /** A tensor holding a copy of file data (see {@link dev.vq4j.core.io.SafeTensors}). */
+    public static Tensor fromData(Device device, dev.vq4j.core.io.TensorData data) {
+        return fromHost(device, data.data(), data.numel(), data.shape());
+    }
+
+    public static Tensor fromData(dev.vq4j.core.io.TensorData data) {
+        return fromData(defaultDevice, data);
+    }
+
+    /** This tensor's values on the host, ready to write to a file. */
+    public dev.vq4j.core.io.TensorData toData() {
+        return new dev.vq4j.core.io.TensorData(dtype(), shape, backend().download(kernelView()));
+    }
+
     // =============================================================================================
     // metadata
     // =============================================================================================
