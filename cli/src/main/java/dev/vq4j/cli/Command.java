@@ -1,0 +1,29 @@
+package dev.vq4j.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** One {@code vq4j} subcommand. */
+interface Command {
+    String name();
+
+    /** One line for {@code vq4j --help}. */
+    String summary();
+
+    /** The options it accepts ({@code --help} is always added). */
+    List<Options.Spec> options();
+
+    /** Returns the exit status. Throws {@link UsageException} for bad input. */
+    int run(Options options, PrintStream out);
+
+    default void help(PrintStream out) {
+        out.println("usage: vq4j " + name() + " [options]");
+        out.println();
+        out.println(summary());
+        out.println();
+        for (Options.Spec s : options())
+            out.printf("  --%-16s %s%s%n", s.name() + (s.takesValue() ? " VALUE" : ""), s.help(),
+                    s.defaultValue() == null ? "" : " (default " + s.defaultValue() + ")");
+        out.printf("  --%-16s %s%n", "help", "show this help");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.vq4j.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code vq4j} command: {@code vq4j <command> [options]}. Each command is a {@link Command};
+ * errors in the user's input print one line and exit with status 2, failures exit with 1.
+ */
+public final class Main {
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        register(new InfoCommand());
+    }
+
+    private static void register(Command c) {
+        COMMANDS.put(c.name(), c);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command line and returns the exit status (for tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.get(args[0]);
+        if (command == null) {
+            err.println("vq4j: unknown command '" + args[0] + "'. Commands: " + String.join(", ", COMMANDS.keySet()) + " (vq4j --help)");
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            Options options = Options.parse(command.name(), rest, command.options());
+            if (options.flag("help")) {
+                command.help(out);
+                return 0;
+            }
+            return command.run(options, out);
+        } catch (UsageException e) {
+            err.println("vq4j " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("vq4j " + command.name() + ": " + e.getMessage());
+            if (System.getenv("VQ4J_DEBUG") != null) e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    static void usage(PrintStream out) {
+        out.println("vq4j: vector quantisation on the JVM");
+        out.println();
+        out.println("usage: vq4j <command> [options]   (vq4j <command> --help for its options)");
+        out.println();
+        for (Command c : COMMANDS.values()) out.printf("  %-10s %s%n", c.name(), c.summary());
+    }
+}
