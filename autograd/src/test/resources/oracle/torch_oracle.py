@@ -40,7 +40,7 @@ def read_safetensors(path):
 def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        arr = np.ascontiguousarray(t.detach().cpu().numpy())
+        arr = np.ascontiguousarray(t.detach().cpu().numpy()).reshape(tuple(t.shape))  # ascontiguousarray makes 0-dim 1-dim
         if arr.dtype == np.float64:
             arr = arr.astype(np.float32)
         raw = arr.tobytes()
