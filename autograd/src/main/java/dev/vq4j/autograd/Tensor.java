@@ -782,6 +782,21 @@ public final class Tensor implements AutoCloseable {
     public Tensor argmin(int dim, boolean keepdim) { return Reductions.argmin(this, dim, keepdim); }
 
     public Tensor matmul(Tensor o) { return LinearAlgebra.matmul(this, o); }
+    public Tensor bmm(Tensor o) { return LinearAlgebra.bmm(this, o); }
+
+    public Tensor leakyRelu(float slope) { return Elementwise.leakyRelu(this, slope); }
+    public Tensor geluTanh() { return Elementwise.geluTanh(this); }
+    public Tensor softplus() { return Elementwise.softplus(this); }
+    public Tensor where(Tensor cond, Tensor other) { return Elementwise.where(cond, this, other); }
+    public Tensor var(int[] dims, int correction, boolean keepdim) { return Reductions.var(this, dims, correction, keepdim); }
+    public Tensor std(int[] dims, int correction, boolean keepdim) { return Reductions.std(this, dims, correction, keepdim); }
+    public Tensor logsumexp(int dim, boolean keepdim) { return Reductions.logsumexp(this, new int[] {dim}, keepdim); }
+    public Tensor norm() { return Reductions.norm(this, 2, null, false); }
+    public Tensor norm(double p, int[] dims, boolean keepdim) { return Reductions.norm(this, p, dims, keepdim); }
+    public Tensor softmax(int dim) { return Softmax.softmax(this, dim); }
+    public Tensor logSoftmax(int dim) { return Softmax.logSoftmax(this, dim); }
+    public Tensor indexSelect(int dim, Tensor index) { return Indexing.indexSelect(this, dim, index); }
+    public Tensor gather(int dim, Tensor index) { return Indexing.gather(this, dim, index); }
 
     /** A one-element tensor on this tensor's device. */
     Tensor scalarLike(float s) {
