@@ -26,7 +26,7 @@ final class CpuConv {
     /** Output positions per im2col tile: the tile (taps x positions floats) should sit in L2. */
     private static final int POSITIONS = 128;
     /** Weight-gradient tile: out channels x taps accumulated per task. */
-    private static final int OUT_BLOCK = 16, TAP_BLOCK = 64;
+    private static final int OUT_BLOCK = 16, TAP_BLOCK = 128;
 
     private CpuConv() {}
 
