@@ -79,13 +79,20 @@ public interface Backend {
 
     // ---- convolution and pooling (NCHW) ---------------------------------------------------------
 
-    /** x [N,C,H,W], w [O,C/g,kh,kw] -> out [N,O,Ho,Wo]. No bias: the caller adds it. */
+    /**
+     * x [N,C,H,W], w [O,C/g,kh,kw] -> out [N,O,Ho,Wo]. No bias: the caller adds it. All three conv
+     * kernels read every size from their views' shapes and overwrite their whole output (no need to
+     * zero it first); the reference backend's {@code ReferenceConv} spells out the formulas.
+     */
     void conv2d(View x, View w, View out, Conv2dParams p);
 
-    /** Gradient of conv2d with respect to its input; also the forward of conv_transpose2d. */
+    /**
+     * Gradient of conv2d with respect to its input; also the forward of conv_transpose2d. gradIn
+     * [N,C,H,W] may be larger than the output covers (output_padding): positions no output reaches are 0.
+     */
     void conv2dInputGrad(View gradOut, View w, View gradIn, Conv2dParams p);
 
-    /** Gradient of conv2d with respect to its weight. */
+    /** Gradient of conv2d with respect to its weight: gradW [O,C/g,kh,kw], overwritten. */
     void conv2dWeightGrad(View x, View gradOut, View gradW, Conv2dParams p);
 
     /**

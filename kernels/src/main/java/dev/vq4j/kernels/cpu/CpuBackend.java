@@ -1,7 +1,9 @@
 package dev.vq4j.kernels.cpu;
 
+import dev.vq4j.core.Conv2dParams;
 import dev.vq4j.core.Device;
 import dev.vq4j.core.Parallel;
+import dev.vq4j.core.View;
 import dev.vq4j.kernels.reference.ReferenceBackend;
 
 /**
@@ -22,5 +24,20 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public String describe() {
         return "cpu: host memory, " + Parallel.threads() + " threads (kernels not yet vectorised run the reference loops)";
+    }
+
+    @Override
+    public void conv2d(View x, View w, View out, Conv2dParams p) {
+        CpuConv.forward(host(x), host(w), host(out), p);
+    }
+
+    @Override
+    public void conv2dInputGrad(View gradOut, View w, View gradIn, Conv2dParams p) {
+        CpuConv.inputGrad(host(gradOut), host(w), host(gradIn), p);
+    }
+
+    @Override
+    public void conv2dWeightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
+        CpuConv.weightGrad(host(x), host(gradOut), host(gradW), p);
     }
 }
