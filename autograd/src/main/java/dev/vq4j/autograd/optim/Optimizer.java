@@ -63,6 +63,7 @@ public abstract class Optimizer {
 
     /** One update of every parameter that has a gradient. */
     public void step() {
+        checkOptions();
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             for (int i = 0; i < params.size(); i++) {
                 Tensor p = params.get(i);
@@ -74,6 +75,9 @@ public abstract class Optimizer {
             }
         }
     }
+
+    /** Called before each step: fails on a combination of options that cannot work. */
+    protected void checkOptions() {}
 
     /**
      * The new value of one parameter (called under no-grad, with the step count already advanced);

@@ -26,12 +26,12 @@ public class SGD extends Optimizer {
     public SGD momentum(double momentum) {
         if (!(momentum >= 0)) throw new IllegalArgumentException("SGD: invalid momentum value: " + momentum);
         this.momentum = momentum;
-        return checkNesterov();
+        return this;
     }
 
     public SGD dampening(double dampening) {
         this.dampening = dampening;
-        return checkNesterov();
+        return this;
     }
 
     public SGD weightDecay(double weightDecay) {
@@ -42,18 +42,18 @@ public class SGD extends Optimizer {
 
     public SGD nesterov(boolean nesterov) {
         this.nesterov = nesterov;
-        return checkNesterov();
-    }
-
-    private SGD checkNesterov() {
-        if (nesterov && (momentum <= 0 || dampening != 0))
-            throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening");
         return this;
     }
 
     @Override
     protected List<String> stateNames() {
         return List.of("momentum_buffer");
+    }
+
+    @Override
+    protected void checkOptions() {
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new IllegalStateException("SGD: Nesterov momentum requires a momentum and zero dampening");
     }
 
     @Override
