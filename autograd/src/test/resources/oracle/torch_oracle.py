@@ -56,13 +56,28 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
+def run_optimizer(name, params, loss, steps, clip=None, **kw):
+    """Runs `steps` steps of torch.optim.<name>(**kw) on copies of params, minimising loss(*params)
+    (gradients clipped to norm `clip` first when given); returns the final params flattened and
+    concatenated. Lets optimiser parity tests be one expression."""
+    ps = [p.detach().clone().requires_grad_(True) for p in params]
+    opt = getattr(torch.optim, name)(ps, **kw)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss(*ps).backward()
+        if clip is not None:
+            torch.nn.utils.clip_grad_norm_(ps, clip)
+        opt.step()
+    return torch.cat([p.detach().flatten() for p in ps])
+
+
 def serve(req):
     inputs = read_safetensors(req["inputs"])
     xs = [inputs["x%d" % i] for i in range(req["count"])]
     grad_of = req.get("grad", [])
     for i in grad_of:
         xs[i].requires_grad_(True)
-    env = {"torch": torch, "F": F, "math": math, "np": np}
+    env = {"torch": torch, "F": F, "math": math, "np": np, "run_optimizer": run_optimizer}
     for i, x in enumerate(xs):
         env["x%d" % i] = x
     env["xs"] = xs
