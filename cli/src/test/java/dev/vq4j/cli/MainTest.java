@@ -48,4 +48,19 @@ class MainTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("usage: vq4j info"));
     }
+
+    @Test
+    void demoTrainsAndReportsAccuracy() {
+        Result r = run("demo", "--steps", "40", "--batch", "16");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("held-out accuracy"), r.out());
+        assertTrue(r.out().contains("40/40"), r.out());
+    }
+
+    @Test
+    void demoRejectsBadOptionsWithOneLine() {
+        Result r = run("demo", "--steps", "zero");
+        assertEquals(2, r.status());
+        assertEquals("vq4j demo: option --steps expects an integer, got 'zero'", r.err().strip());
+    }
 }
