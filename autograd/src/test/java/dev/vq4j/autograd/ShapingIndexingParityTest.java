@@ -277,6 +277,8 @@ class ShapingIndexingParityTest {
         assertMessage(() -> x.select(1, 4), "select", "out of bounds", "size 4");
         assertMessage(() -> Shaping.cat(List.of(x, Tensor.zeros(3, 5)), 0), "cat", "dimension 0", "[3, 5]");
         assertMessage(() -> Shaping.stack(List.of(x, Tensor.zeros(4, 3)), 0), "stack", "[3, 4]", "[4, 3]");
+        assertMessage(() -> Shaping.cat(List.of(Tensor.scalar(1f), Tensor.scalar(2f)), 0), "cat", "zero-dimensional", "position 0");
+        assertArrayEquals(new float[] {1, 2}, Shaping.stack(List.of(Tensor.scalar(1f), Tensor.scalar(2f)), 0).toFloatArray(), 0f);
         assertMessage(() -> Shaping.split(x, new int[] {1, 2}, 1), "split_with_sizes", "4");
         assertMessage(() -> Indexing.indexSelect(x, 0, Tensor.zeros(2)), "index_select", "int64");
         assertMessage(() -> Indexing.indexSelect(x, 0, Tensor.ofLongs(new long[] {0, 3}, 2)), "index_select", "index 3", "size 3");
