@@ -40,7 +40,8 @@ def read_safetensors(path):
 def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        arr = np.ascontiguousarray(t.detach().cpu().numpy()).reshape(tuple(t.shape))  # ascontiguousarray makes 0-dim 1-dim
+        # not np.ascontiguousarray: it turns a 0-dim array into shape (1,)
+        arr = t.detach().cpu().contiguous().numpy()
         if arr.dtype == np.float64:
             arr = arr.astype(np.float32)
         raw = arr.tobytes()

@@ -33,7 +33,20 @@ public final class Autograd {
     /** {@code tensor.backward(gradient)}: accumulates into the {@code .grad} of every leaf that requires it. */
     public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         Map<Tensor, Tensor> grads = run(List.of(root), java.util.Collections.singletonList(gradRoot), null, retainGraph);
-        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) e.getKey().accumulateGrad(e.getValue());
+        // Backward closures may pass a gradient through unchanged (add, views, clone), so two leaves,
+        // or a leaf and the caller's gradRoot, can receive the same buffer. A .grad must own its memory:
+        // an in-place update of one (clipping, weight decay) must not change another. Copy when shared.
+        Set<dev.vq4j.core.Buffer> used = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        if (gradRoot != null) used.add(gradRoot.buffer());
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            Tensor leaf = e.getKey(), g = e.getValue();
+            if (leaf.grad() == null && !used.add(g.buffer())) {
+                try (GradMode.Scope ignored = GradMode.noGrad()) {
+                    g = g.clone();
+                }
+            }
+            leaf.accumulateGrad(g);
+        }
     }
 
     /**

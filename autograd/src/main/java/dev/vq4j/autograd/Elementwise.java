@@ -114,16 +114,24 @@ public final class Elementwise {
                 g -> new Tensor[] {e == 0f ? Tensor.zerosLike(a) : mul(g, mul(pow(a, e - 1), e))});
     }
 
-    /** Tensor exponent: d/da = e a^(e-1), d/de = a^e ln a (0 where a = 0, as PyTorch masks it). */
+    /**
+     * Tensor exponent: d/da = e a^(e-1) (0 where e = 0), d/de = a^e ln a (0 where a = 0 and e >= 0),
+     * masked as PyTorch's pow_backward_self / pow_backward_exponent.
+     */
     public static Tensor pow(Tensor a, Tensor e) {
         Tensor out = binary("pow", BinaryOp.POW, a, e);
         int[] sa = a.shape(), se = e.shape();
         return Autograd.record("pow", out, new Tensor[] {a, e}, g -> {
-            Tensor ga = a.requiresGrad() ? Reductions.sumToShape(mul(g, mul(e, pow(a, sub(e, Tensor.onesLike(e))))), sa) : null;
-            Tensor ge = null;
+            Tensor ga = null, ge = null;
+            if (a.requiresGrad()) {
+                Tensor d = mul(e, pow(a, add(e, -1f)));
+                Tensor eZero = e.eq(e.scalarLike(0f));
+                ga = Reductions.sumToShape(mul(g, where(eZero, e.scalarLike(0f), d)), sa);
+            }
             if (e.requiresGrad()) {
-                Tensor lnA = where(a.eq(Tensor.zerosLike(a)), Tensor.zerosLike(a), log(a));
-                ge = Reductions.sumToShape(mul(g, mul(out, lnA)), se);
+                Tensor masked = logicalAnd(a.eq(a.scalarLike(0f)), e.ge(e.scalarLike(0f)));
+                Tensor d = where(masked, a.scalarLike(0f), mul(out, log(a)));
+                ge = Reductions.sumToShape(mul(g, d), se);
             }
             return new Tensor[] {ga, ge};
         });

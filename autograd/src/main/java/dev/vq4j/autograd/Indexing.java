@@ -53,26 +53,49 @@ public final class Indexing {
         });
     }
 
-    /** Out-of-place torch.scatter_add: a copy of x with src added at index along dim. */
+    /**
+     * Out-of-place torch.scatter_add: a copy of x with src added at index along dim. As PyTorch:
+     * x, index and src have the same rank, index is no larger than src in any dim and no larger than
+     * x outside dim; only the leading index-shaped block of src is read.
+     */
     public static Tensor scatterAdd(Tensor x, int dim, Tensor index, Tensor src) {
         checkIndex("scatter_add", index);
+        Tensor.checkSameDevice("scatter_add", x, index);
+        Tensor.checkSameDevice("scatter_add", x, src);
         int d = Shapes.wrapDim("scatter_add", dim, x.dim());
-        if (!java.util.Arrays.equals(index.shape(), src.shape()) && index.dim() != src.dim())
-            throw new IllegalArgumentException("scatter_add: index " + index.shapeString() + " and src " + src.shapeString() + " must have the same number of dimensions");
+        if (index.dim() != x.dim() || src.dim() != x.dim())
+            throw new IllegalArgumentException("scatter_add: index " + index.shapeString() + ", self " + x.shapeString() + " and src "
+                    + src.shapeString() + " must have the same number of dimensions");
+        for (int i = 0; i < x.dim(); i++)
+            if (index.size(i) > src.size(i) || (i != d && index.size(i) > x.size(i)))
+                throw new IllegalArgumentException("scatter_add: expected index " + index.shapeString() + " to be no larger than self " + x.shapeString()
+                        + " apart from dimension " + d + " and no larger than src " + src.shapeString());
         Tensor out;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             out = Elementwise.floatOperand("scatter_add", x).clone();
-            scatterAddInPlace(out, d, index, src);
+            scatterAddInPlace(out, d, index, Elementwise.floatOperand("scatter_add", src));
         }
-        return Autograd.record("scatter_add", out, new Tensor[] {x, src}, g -> new Tensor[] {
-                g, src.requiresGrad() ? gather(g, d, index) : null});
+        int[] srcShape = src.shape(), indexShape = index.shape();
+        return Autograd.record("scatter_add", out, new Tensor[] {x, src}, g -> {
+            Tensor gs = null;
+            if (src.requiresGrad()) {
+                gs = gather(g, d, index);
+                if (!java.util.Arrays.equals(srcShape, indexShape)) {
+                    // src elements outside the index-shaped block were never read: zero gradient there
+                    Tensor full = Tensor.zeros(g.device(), srcShape);
+                    Tensor block = full;
+                    for (int i = 0; i < indexShape.length; i++) block = block.narrow(i, 0, indexShape[i]);
+                    block.copyFrom(gs);
+                    gs = full;
+                }
+            }
+            return new Tensor[] {g, gs};
+        });
     }
 
-    /** dst[.., index[i], ..] += src[i] along dim, in place, never recorded (used by gradients). */
+    /** dst[.., index[i], ..] += src[i] along dim, in place, never recorded (used by gradients); src may be larger than index. */
     static void scatterAddInPlace(Tensor dst, int dim, Tensor index, Tensor src) {
-        Tensor s = src.dim() == index.dim() && !java.util.Arrays.equals(src.shape(), index.shape())
-                ? src.slice(0, 0, index.size(0), 1) : src;
-        dst.backend().scatterAdd(dst.kernelView(), dim, index.contiguous().kernelView(), s.kernelView());
+        dst.backend().scatterAdd(dst.kernelView(), dim, index.kernelView(), src.kernelView());
     }
 
     /** Embedding lookup: weight [num, dim], indices of any shape -> [..., dim]. */

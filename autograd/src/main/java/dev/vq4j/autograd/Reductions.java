@@ -242,7 +242,24 @@ public final class Reductions {
             });
         }
         if (p == 1) return sum(Elementwise.abs(x), d, keepdim);
-        if (p <= 0) throw new IllegalArgumentException("norm: p must be positive, got " + p);
-        return Elementwise.pow(sum(Elementwise.pow(Elementwise.abs(x), (float) p), d, keepdim), (float) (1.0 / p));
+        if (!(p > 0)) throw new IllegalArgumentException("norm: p must be positive, got " + p);
+        Tensor out;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            out = Elementwise.pow(sum(Elementwise.pow(Elementwise.abs(x), (float) p), d, keepdim), (float) (1.0 / p));
+        }
+        int[] keptShape = reducedShape(x.shape(), d, true);
+        float pf = (float) p;
+        return Autograd.record("norm", out, new Tensor[] {x}, g -> {
+            // d||x||_p/dx = sign(x) |x|^(p-1) / ||x||^(p-1), set to 0 where the norm is 0 (PyTorch's
+            // linalg_vector_norm_backward); composing pow and sum instead gives inf * 0 = NaN there
+            Tensor n = out.reshape(keptShape);
+            Tensor zero = n.eq(n.scalarLike(0f));
+            Tensor scale = Elementwise.where(zero, n.scalarLike(0f),
+                    Elementwise.div(g.reshape(keptShape), Elementwise.pow(n, pf - 1f)));
+            Tensor ax = Elementwise.abs(x);
+            Tensor powAbs = Elementwise.pow(ax, pf - 1f);
+            if (p < 1) powAbs = Elementwise.where(ax.eq(ax.scalarLike(0f)), ax.scalarLike(0f), powAbs);
+            return new Tensor[] {Elementwise.mul(Elementwise.mul(Elementwise.sign(x), powAbs), scale)};
+        });
     }
 }

@@ -15,6 +15,9 @@ public final class Shaping {
         if (tensors.isEmpty()) throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
         Tensor first = tensors.get(0);
         Tensor.checkSameDevice("cat", tensors);
+        for (int i = 0; i < tensors.size(); i++)
+            if (tensors.get(i).dim() == 0)
+                throw new IllegalArgumentException("cat: zero-dimensional tensor (at position " + i + ") cannot be concatenated");
         int d = Shapes.wrapDim("cat", dim, first.dim());
         int[] shape = first.shape();
         int total = 0;

@@ -64,26 +64,27 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
+        // each task keeps its own failure, so the caller gets the original exception (join() would
+        // rewrap one thrown on another thread, prefixing its message with the class name)
+        Throwable[] failures = new Throwable[chunks];
         List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
         for (int c = 0; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks);
-            tasks.add(ForkJoinTask.adapt(() -> body.run(from, to)));
+            int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks), slot = c;
+            tasks.add(ForkJoinTask.adapt(() -> {
+                try {
+                    body.run(from, to);
+                } catch (RuntimeException | Error e) {
+                    failures[slot] = e;
+                }
+            }));
         }
         ForkJoinPool p = pool;
         for (int i = 1; i < tasks.size(); i++) p.execute(tasks.get(i));
-        RuntimeException first = null;
-        try {
-            tasks.get(0).invoke();
-        } catch (RuntimeException e) {
-            first = e;
+        tasks.get(0).invoke();
+        for (int i = 1; i < tasks.size(); i++) tasks.get(i).join();
+        for (Throwable f : failures) { // the lowest range's failure, whatever the timing
+            if (f instanceof RuntimeException e) throw e;
+            if (f instanceof Error e) throw e;
         }
-        for (int i = 1; i < tasks.size(); i++) {
-            try {
-                tasks.get(i).join();
-            } catch (RuntimeException e) {
-                if (first == null) first = e;
-            }
-        }
-        if (first != null) throw first;
     }
 }

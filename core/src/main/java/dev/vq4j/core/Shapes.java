@@ -10,6 +10,10 @@ public final class Shapes {
         long n = 1;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+            if (d == 0) n = 0;
+        }
+        if (n == 0) return 0; // [0, 2^31-1, 2^31-1] is empty, not too large
+        for (int d : shape) {
             n *= d;
             if (n > Integer.MAX_VALUE)
                 throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");

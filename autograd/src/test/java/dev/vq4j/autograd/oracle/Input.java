@@ -33,6 +33,17 @@ public record Input(String description, Function<Rng, Tensor> generator, boolean
         }, true);
     }
 
+    /** Integer-valued float32 in [lo, hi): many exact ties (max/min, maximum/minimum gradients). */
+    public static Input smallInts(int lo, int hi, int... shape) {
+        return new Input("smallInts[" + lo + "," + hi + ")" + Arrays.toString(shape),
+                r -> Tensor.randint(r, lo, hi, shape).to(dev.vq4j.core.DType.FLOAT32), true);
+    }
+
+    /** Fixed float32 values (with a gradient), for edge cases such as kinks and boundaries. */
+    public static Input values(float[] values, int... shape) {
+        return new Input("values" + Arrays.toString(shape), r -> Tensor.of(values, shape), true);
+    }
+
     /** int64 indices uniform in [0, high). */
     public static Input indices(long high, int... shape) {
         return new Input("indices<" + high + Arrays.toString(shape), r -> Tensor.randint(r, 0, high, shape), false);

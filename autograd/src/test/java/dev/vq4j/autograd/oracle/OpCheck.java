@@ -137,6 +137,9 @@ public final class OpCheck {
         if (!Arrays.equals(expected.shape(), actual.shape()))
             throw new AssertionError(what + ": shape " + actual.shapeString() + " but PyTorch gives " + Arrays.toString(expected.shape()));
         if (expected.dtype() != DType.FLOAT32) {
+            boolean sameKind = expected.dtype() == DType.BOOL ? actual.dtype() == DType.BOOL : actual.dtype().isIntegral();
+            if (!sameKind)
+                throw new AssertionError(what + ": dtype " + actual.dtype().torchName() + " but PyTorch gives " + expected.dtype().torchName());
             long[] e = Tensor.fromData(expected).toLongArray(), a = actual.toLongArray();
             for (int i = 0; i < e.length; i++)
                 if (e[i] != a[i]) throw new AssertionError(what + ": element " + i + " is " + a[i] + ", PyTorch gives " + e[i]);
@@ -150,10 +153,11 @@ public final class OpCheck {
         double worst = 0;
         int worstAt = -1;
         for (int i = 0; i < e.length; i++) {
-            if (Float.isNaN(e[i]) && Float.isNaN(a[i])) continue;
-            if (Float.isInfinite(e[i]) && e[i] == a[i]) continue;
-            double err = Math.abs((double) a[i] - e[i]) / Math.max(Math.abs(e[i]), floor);
-            if (!(err <= worst)) { worst = err; worstAt = i; }
+            double err;
+            if (Float.isFinite(e[i]) && Float.isFinite(a[i])) err = Math.abs((double) a[i] - e[i]) / Math.max(Math.abs(e[i]), floor);
+            else if (Float.compare(a[i], e[i]) == 0 || (Float.isNaN(a[i]) && Float.isNaN(e[i]))) continue;
+            else err = Double.POSITIVE_INFINITY; // NaN or infinity on one side only: never within tolerance
+            if (err > worst || worstAt < 0) { worst = err; worstAt = i; }
         }
         if (!(worst <= tol))
             throw new AssertionError(String.format("%s: error %.3g > tolerance %.1g at element %d: ours %s, PyTorch %s",

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * static TorchOracle torch;
  * @BeforeAll static void start() { torch = TorchOracle.start(); }
- * @AfterAll static void stop() { torch.close(); }
+ * @AfterAll static void stop() { TorchOracle.stop(torch); }   // null-safe: start() may have skipped the class
  * @Test void add() { torch.check("add").python("x0 + x1").java(x -> x[0].add(x[1]))
  *                        .inputs(Input.randn(3, 4), Input.randn(4)).run(); }
  * }</pre>
@@ -44,6 +44,7 @@ public final class TorchOracle implements AutoCloseable {
     private final Path dir;
     private final String torchVersion;
     private int requests;
+    private boolean closed;
 
     private TorchOracle(Process process, Path dir) throws IOException {
         this.process = process;
@@ -52,8 +53,8 @@ public final class TorchOracle implements AutoCloseable {
         this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String ready = out.readLine();
         if (ready == null || !ready.contains("\"ready\"")) {
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            throw new IOException("the oracle did not start: " + (ready == null ? "" : ready) + err);
+            process.destroyForcibly();
+            throw new IOException("the oracle did not start: " + (ready == null ? "" : ready) + stderr());
         }
         Object v = ((Map<?, ?>) Json.parse(ready)).get("torch");
         this.torchVersion = String.valueOf(v);
@@ -80,7 +81,8 @@ public final class TorchOracle implements AutoCloseable {
                 if (s == null) throw new IOException("oracle/torch_oracle.py is not on the test class path");
                 Files.copy(s, script);
             }
-            Process p = new ProcessBuilder(python(), script.toString()).start();
+            // stderr goes to a file: an undrained pipe would block Python once warnings fill it
+            Process p = new ProcessBuilder(python(), script.toString()).redirectError(dir.resolve("stderr.txt").toFile()).start();
             return new TorchOracle(p, dir);
         } catch (IOException e) {
             why = e.getMessage();
@@ -89,6 +91,15 @@ public final class TorchOracle implements AutoCloseable {
         if (required()) Assertions.fail(message);
         Assumptions.abort(message);
         throw new AssertionError("unreachable");
+    }
+
+    /** What Python wrote to stderr so far (for error messages). */
+    private String stderr() {
+        try {
+            return Files.readString(dir.resolve("stderr.txt"));
+        } catch (IOException e) {
+            return "(no stderr: " + e.getMessage() + ")";
+        }
     }
 
     public String torchVersion() {
@@ -102,6 +113,7 @@ public final class TorchOracle implements AutoCloseable {
 
     /** Evaluates {@code expr} over x0..xn in PyTorch; returns "out" and "grad<i>" for the inputs in {@code gradOf}. */
     Map<String, TensorData> evaluate(String expr, List<Tensor> inputs, Tensor upstream, List<Integer> gradOf) throws IOException {
+        if (closed) throw new IllegalStateException("the PyTorch oracle was already closed");
         int id = requests++;
         Path inFile = dir.resolve("in" + id + ".safetensors"), outFile = dir.resolve("out" + id + ".safetensors");
         Map<String, TensorData> data = new LinkedHashMap<>();
@@ -115,7 +127,7 @@ public final class TorchOracle implements AutoCloseable {
         in.write(request);
         in.flush();
         String line = out.readLine();
-        if (line == null) throw new IOException("the oracle exited: " + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        if (line == null) throw new IOException("the oracle exited: " + stderr());
         Map<?, ?> answer = (Map<?, ?>) Json.parse(line);
         if (!Boolean.TRUE.equals(answer.get("ok")))
             throw new IOException("PyTorch failed on `" + expr + "`: " + answer.get("error") + "\n" + answer.get("trace"));
@@ -125,8 +137,19 @@ public final class TorchOracle implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Closes an oracle started by {@link #start()}; does nothing for null, so an {@code @AfterAll}
+     * stays quiet when {@code start()} skipped the class and left the field unset.
+     */
+    public static void stop(TorchOracle oracle) {
+        if (oracle != null) oracle.close();
+    }
+
+    /** Stops the Python process and removes the exchange directory. Idempotent. */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         try {
             in.close();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
@@ -136,6 +159,7 @@ public final class TorchOracle implements AutoCloseable {
             Files.deleteIfExists(dir);
         } catch (IOException | InterruptedException e) {
             process.destroyForcibly();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
         }
     }
 }

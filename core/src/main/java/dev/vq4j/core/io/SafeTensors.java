@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -60,7 +62,13 @@ public final class SafeTensors {
             throw new SafeTensorsFormatException("header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
         if (8 + n > bytes.length)
             throw new SafeTensorsFormatException("header length " + n + " runs past the end of the file (" + bytes.length + " bytes)");
-        String json = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 8, (int) n)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SafeTensorsFormatException("header is not valid UTF-8: " + e.getMessage());
+        }
         Object parsed;
         try {
             parsed = Json.parse(json);
@@ -98,9 +106,7 @@ public final class SafeTensors {
             if (e.begin != expected)
                 throw new SafeTensorsFormatException("tensor '" + e.name + "': data starts at " + e.begin + " but the previous tensor ends at "
                         + expected + " (offsets must be contiguous with no holes or overlap)");
-            long count = 1;
-            for (int d : e.shape) count = Math.multiplyExact(count, d);
-            long size = Math.multiplyExact(count, e.raw.bytes);
+            long size = byteSize(e.name, e.shape, e.raw);
             if (e.end - e.begin != size)
                 throw new SafeTensorsFormatException("tensor '" + e.name + "': " + (e.end - e.begin) + " bytes of data for shape "
                         + java.util.Arrays.toString(e.shape) + " of " + e.raw.name + " (needs " + size + ")");
@@ -112,9 +118,29 @@ public final class SafeTensors {
         Map<String, TensorData> tensors = new LinkedHashMap<>();
         for (Entry e : entries) {
             ByteBuffer slice = ByteBuffer.wrap(bytes, (int) (dataStart + e.begin), (int) (e.end - e.begin)).slice().order(ByteOrder.LITTLE_ENDIAN);
-            tensors.put(e.name, new TensorData(e.fileType, e.shape, e.raw.decode(slice, (int) ((e.end - e.begin) / e.raw.bytes))));
+            Object values;
+            try {
+                values = e.raw.decode(slice, (int) ((e.end - e.begin) / e.raw.bytes));
+            } catch (SafeTensorsFormatException bad) {
+                throw new SafeTensorsFormatException("tensor '" + e.name + "': " + bad.getMessage());
+            }
+            tensors.put(e.name, new TensorData(e.fileType, e.shape, values));
         }
         return new Contents(tensors, metadata);
+    }
+
+    /** Bytes a tensor needs; a shape whose size overflows is a format error, not an arithmetic one. */
+    private static long byteSize(String name, int[] shape, FileDType type) {
+        try {
+            long count = 1;
+            for (int d : shape) count = Math.multiplyExact(count, d);
+            if (count > Integer.MAX_VALUE)
+                throw new SafeTensorsFormatException("tensor '" + name + "': shape " + java.util.Arrays.toString(shape)
+                        + " has " + count + " elements, more than 2^31-1");
+            return Math.multiplyExact(count, type.bytes);
+        } catch (ArithmeticException overflow) {
+            throw new SafeTensorsFormatException("tensor '" + name + "': shape " + java.util.Arrays.toString(shape) + " overflows a 64-bit size");
+        }
     }
 
     private static int[] parseShape(String name, Object value) {
