@@ -2,12 +2,10 @@ package dev.vq4j.autograd;
 
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Conv2dParams;
 import dev.vq4j.core.Device;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.oracle.Input.randn;
@@ -20,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the 1e-4 tolerance of reductions: strides, padding, dilation, groups, odd and rectangular sizes,
  * non-contiguous inputs, unbatched input; plus finite differences and the error messages.
  */
-class ConvolutionParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class ConvolutionParityTest extends TorchParityTest {
     private OpCheck op(String name) {
         return torch.check(name).tol(OpCheck.REDUCTION);
     }

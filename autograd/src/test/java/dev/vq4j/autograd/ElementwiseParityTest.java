@@ -3,27 +3,13 @@ package dev.vq4j.autograd;
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.oracle.Input.*;
 
 /** Elementwise arithmetic and activations against PyTorch: odd shapes, broadcasting, non-contiguous views. */
-class ElementwiseParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        TorchOracle.stop(torch);
-    }
-
+class ElementwiseParityTest extends TorchParityTest {
     private OpCheck op(String name) {
         return torch.check(name);
     }

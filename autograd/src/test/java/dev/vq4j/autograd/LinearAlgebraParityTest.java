@@ -2,10 +2,8 @@ package dev.vq4j.autograd;
 
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.ElementwiseParityTest.assertMessage;
@@ -13,19 +11,7 @@ import static dev.vq4j.autograd.oracle.Input.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** matmul (every rank combination, batch broadcasting, transposed operands), bmm and linear against PyTorch within 1e-4. */
-class LinearAlgebraParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        TorchOracle.stop(torch);
-    }
-
+class LinearAlgebraParityTest extends TorchParityTest {
     private static OpCheck op(String name) {
         return torch.check(name).tol(OpCheck.REDUCTION);
     }

@@ -2,10 +2,8 @@ package dev.vq4j.autograd;
 
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,19 +14,7 @@ import static dev.vq4j.autograd.oracle.Input.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** group_norm, layer_norm and batch_norm against PyTorch (forward, input and affine gradients, running stats). */
-class NormalizationParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class NormalizationParityTest extends TorchParityTest {
     private OpCheck op(String name) {
         return torch.check(name).tol(OpCheck.REDUCTION);
     }

@@ -3,12 +3,10 @@ package dev.vq4j.autograd;
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.DType;
 import dev.vq4j.core.Pool2dParams;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.oracle.Input.randn;
@@ -22,19 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * count_include_pad, odd and non-square sizes, 3-D input, non-contiguous views. Max pooling uses
  * random normals, so windows have no ties and the argmax (and the gradient) is unambiguous.
  */
-class PoolingParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class PoolingParityTest extends TorchParityTest {
     private OpCheck max(String name) {
         return torch.check(name).tol(OpCheck.ELEMENTWISE);
     }

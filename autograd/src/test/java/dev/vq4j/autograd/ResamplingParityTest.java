@@ -2,10 +2,8 @@ package dev.vq4j.autograd;
 
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.oracle.Input.randn;
@@ -23,19 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * reflect, replicate, negative crops) against PyTorch, forward and backward, incl. 3-D inputs and
  * non-contiguous views.
  */
-class ResamplingParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class ResamplingParityTest extends TorchParityTest {
     private OpCheck exact(String name) {
         return torch.check(name).tol(OpCheck.ELEMENTWISE);
     }

@@ -2,10 +2,8 @@ package dev.vq4j.autograd;
 
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,19 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * against PyTorch. Views and copies are exact, so the elementwise tolerance applies; ops that sum
  * gradients of repeated indices use the reduction tolerance.
  */
-class ShapingIndexingParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        TorchOracle.stop(torch);
-    }
-
+class ShapingIndexingParityTest extends TorchParityTest {
     private static OpCheck op(String name) {
         return torch.check(name);
     }

@@ -4,10 +4,8 @@ import dev.vq4j.autograd.Losses.Reduction;
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,19 +17,7 @@ import static dev.vq4j.autograd.oracle.Input.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** softmax, log_softmax and the losses against PyTorch, plus finite-difference checks and error messages. */
-class SoftmaxLossParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class SoftmaxLossParityTest extends TorchParityTest {
     private OpCheck op(String name) {
         return torch.check(name).tol(OpCheck.REDUCTION);
     }

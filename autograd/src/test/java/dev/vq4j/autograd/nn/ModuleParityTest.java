@@ -3,11 +3,9 @@ package dev.vq4j.autograd.nn;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.autograd.oracle.TorchText;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -22,19 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Modules against torch.nn modules holding the same weights: names, reprs, forward, input gradients
  * and parameter gradients.
  */
-class ModuleParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class ModuleParityTest extends TorchParityTest {
     // ---- structure ------------------------------------------------------------------------------
 
     @Test

@@ -3,9 +3,7 @@ package dev.vq4j.autograd.optim;
 import dev.vq4j.autograd.LinearAlgebra;
 import dev.vq4j.autograd.Shaping;
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.autograd.oracle.TorchOracle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,21 +16,9 @@ import static dev.vq4j.autograd.oracle.Input.randn;
  * [3, 4], bias b [3]; loss mean((x·wᵀ + b - y)²) + 0.1·Σw⁴, so the gradient changes non-linearly),
  * then the final parameters must agree within 1e-5 relative.
  */
-class OptimizerParityTest {
+class OptimizerParityTest extends TorchParityTest {
     static final int STEPS = 6;
     static final String LOSS = "lambda w, b: ((x2 @ w.t() + b - x3) ** 2).mean() + 0.1 * (w ** 4).sum()";
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
     static Tensor loss(Tensor w, Tensor b, Tensor x, Tensor y) {
         Tensor r = LinearAlgebra.linear(x, w, b).sub(y);
         return r.square().mean().add(w.pow(4f).sum().mul(0.1f));
