@@ -4,6 +4,10 @@ import dev.vq4j.core.Conv2dParams;
 import dev.vq4j.core.Device;
 import dev.vq4j.core.Parallel;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.HostBuffer;
+import dev.vq4j.kernels.cpu.gemm.GemmOut;
+import dev.vq4j.kernels.cpu.gemm.Sgemm;
+import dev.vq4j.kernels.cpu.gemm.StridedPanel;
 import dev.vq4j.kernels.reference.ReferenceBackend;
 
 /**
@@ -24,6 +28,21 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public String describe() {
         return "cpu: host memory, " + Parallel.threads() + " threads (kernels not yet vectorised run the reference loops)";
+    }
+
+    /** [B,M,K]·[B,K,N] on the packed Vector API SGEMM; any strides, including broadcast (stride 0) batches. */
+    @Override
+    public void matmul(View a, View b, View out) {
+        View A = host(a), B = host(b), C = host(out);
+        int[] as = A.strides(), bs = B.strides(), cs = C.strides();
+        Sgemm.multiply(C.shape()[0], C.shape()[1], C.shape()[2], A.shape()[2],
+                StridedPanel.left(floats(A), A.offset(), as[0], as[1], as[2]),
+                StridedPanel.right(floats(B), B.offset(), bs[0], bs[1], bs[2]),
+                GemmOut.strided(floats(C), C.offset(), cs[0], cs[1], cs[2]), false);
+    }
+
+    private static float[] floats(View v) {
+        return ((HostBuffer) v.buffer()).floats();
     }
 
     @Override

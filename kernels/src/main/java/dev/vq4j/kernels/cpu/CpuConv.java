@@ -1,33 +1,35 @@
 package dev.vq4j.kernels.cpu;
 
 import dev.vq4j.core.Conv2dParams;
-import dev.vq4j.core.Parallel;
 import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
+import dev.vq4j.kernels.cpu.gemm.GemmOut;
+import dev.vq4j.kernels.cpu.gemm.Sgemm;
+import dev.vq4j.kernels.cpu.gemm.StridedPanel;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The cpu backend's 2-D convolution kernels: im2col tiles feeding a blocked matrix product, with the
- * same meaning as {@code ReferenceConv} (read its comment for the formulas). Plain Java loops; the
- * innermost loop of every product is an axpy over a contiguous tile, which the JIT vectorises.
- *
+ * The cpu backend's 2-D convolution kernels as implicit GEMMs on the packed {@link Sgemm}: the im2col
+ * matrix is never written whole; {@link ConvGather} copies exactly the KC×NR panels the GEMM is
+ * about to use, so the data lives in L1/L2 once and the FMA micro-kernel does the work. Same meaning
+ * as {@code ReferenceConv} (read its comment for the formulas). With taps {@code k = (cl, i, j)} and
+ * positions {@code p = (oh, ow)}, per group:
  * <ul>
- *   <li>forward: per (image, tile of output positions), {@code out[o, p] = W[o, k] . col[k, p]}
- *       with {@code k = (c, i, j)}.</li>
- *   <li>inputGrad: the transposed convolution, gathered per input position (so each element is
- *       written once and nothing is scattered). Input positions are split by their phase
- *       {@code (h mod strideH, w mod strideW)}: within a phase the taps that land on an output are the
- *       same for every position, so no work is spent on the zeros a stride would insert.</li>
- *   <li>weightGrad: per (out-channel block, tap block), {@code gradW[o, k] = sum_{n,p} gradOut[n, o, p] * col[p, k]}.</li>
+ *   <li>forward, per image: {@code out[o, p] = W[o, k] · col[k, p]} (M = O/G, N = Ho·Wo, K = Cg·kh·kw).</li>
+ *   <li>inputGrad, per image: the transposed convolution, gathered per input position (nothing is
+ *       scattered). Input positions are split by their phase {@code (h mod strideH, w mod strideW)}:
+ *       within a phase the taps that reach an output are the same for every position, so no work is
+ *       spent on the zeros a stride would insert. Per phase {@code gradIn[c, q] = W'[c, t] · G[t, q]}
+ *       with taps {@code t = (ol, i, j)} of that phase.</li>
+ *   <li>weightGrad: {@code gradW[o, k] = G[o, (n, p)] · col[k, (n, p)]ᵀ}: the images and positions
+ *       are the GEMM's depth (M = O/G, N = Cg·kh·kw, K = N·Ho·Wo).</li>
  * </ul>
- * Sums accumulate in double, so results agree with the reference to float rounding. Every output
- * element is produced by exactly one task in a fixed order: bit-identical from run to run.
+ * Sums are float FMA chains in a fixed order (as in any SGEMM; within OpCheck's 1e-4 for convs), every
+ * output element is produced by exactly one task: bit-identical from run to run and across thread counts.
  */
 final class CpuConv {
-    /** Output positions per im2col tile: the tile (taps x positions floats) should sit in L2. */
-    private static final int POSITIONS = 128;
-    /** Weight-gradient tile: out channels x taps accumulated per task. */
-    private static final int OUT_BLOCK = 16, TAP_BLOCK = 128;
-
     private CpuConv() {}
 
     // ---- forward ---------------------------------------------------------------------------------
@@ -35,70 +37,37 @@ final class CpuConv {
     static void forward(View x, View w, View out, Conv2dParams p) {
         int n = out.shape()[0], oc = out.shape()[1], ho = out.shape()[2], wo = out.shape()[3];
         int cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
-        int groups = p.groups(), og = oc / groups, taps = cg * kh * kw;
-        int positions = ho * wo;
+        int groups = p.groups(), og = oc / groups, taps = cg * kh * kw, positions = ho * wo;
         if (n == 0 || oc == 0 || positions == 0) return;
-        float[] X = floats(x), Y = floats(out);
         float[] packed = packRows(w); // [O][Cg*kh*kw]
-        int tiles = ceilDiv(positions, POSITIONS);
-        int[] ys = out.strides();
-        Parallel.forRange(n * tiles, (long) oc * taps * Math.min(positions, POSITIONS), (from, to) -> {
-            float[] col = new float[taps * POSITIONS];
-            double[] acc = new double[POSITIONS];
-            int[] outOffset = new int[POSITIONS];
-            for (int item = from; item < to; item++) {
-                int b = item / tiles, p0 = (item % tiles) * POSITIONS, len = Math.min(POSITIONS, positions - p0);
-                for (int q = 0; q < len; q++) outOffset[q] = ((p0 + q) / wo) * ys[2] + ((p0 + q) % wo) * ys[3];
-                for (int g = 0; g < groups; g++) {
-                    im2col(X, x, b, g * cg, cg, kh, kw, p, wo, p0, len, col);
-                    for (int o = g * og; o < (g + 1) * og; o++) {
-                        java.util.Arrays.fill(acc, 0, len, 0.0);
-                        int wRow = o * taps;
-                        for (int k = 0; k < taps; k++) axpy(acc, 0, packed[wRow + k], col, k * len, len);
-                        int base = out.offset() + b * ys[0] + o * ys[1];
-                        for (int q = 0; q < len; q++) Y[base + outOffset[q]] = (float) acc[q];
-                    }
-                }
-            }
-        });
+        int[] xs = x.strides(), ys = out.strides();
+        int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
+        int[] outColumns = columns(ho, wo, ys[2], ys[3]);
+        for (int g = 0; g < groups; g++) {
+            ConvGather col = imageTaps(x, g * cg, cg, kh, kw, p, grid);
+            Sgemm.multiply(n, og, positions, taps,
+                    new StridedPanel(packed, g * og * taps, 0, taps, 1),
+                    new ConvPanels.PositionsByTaps(col),
+                    GemmOut.columns(floats(out), out.offset() + g * og * ys[1], ys[0], ys[1], outColumns), false);
+        }
     }
 
-    /**
-     * {@code col[k*len + q] = x[b, c0+c, ih, iw]} (0 in the padding) for tap {@code k = (c, i, j)} and
-     * output position {@code p0+q}.
-     */
-    private static void im2col(float[] X, View x, int b, int c0, int cg, int kh, int kw, Conv2dParams p,
-                               int wo, int p0, int len, float[] col) {
+    /** im2col of x over the given positions, taps {@code (cl, i, j)} of input channels {@code c0 ..< c0+cg}. */
+    private static ConvGather imageTaps(View x, int c0, int cg, int kh, int kw, Conv2dParams p, int[][] grid) {
         int[] xs = x.strides();
-        int h = x.shape()[2], wd = x.shape()[3];
-        int k = 0;
-        for (int c = 0; c < cg; c++) {
-            int base = x.offset() + b * xs[0] + (c0 + c) * xs[1];
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++, k++) {
-                    int dst = k * len, oh = p0 / wo, ow = p0 % wo;
-                    int di = i * p.dilationH() - p.padH(), dj = j * p.dilationW() - p.padW();
-                    for (int q = 0; q < len; q++) {
-                        int ih = oh * p.strideH() + di, iw = ow * p.strideW() + dj;
-                        col[dst + q] = ih >= 0 && ih < h && iw >= 0 && iw < wd ? X[base + ih * xs[2] + iw * xs[3]] : 0f;
-                        if (++ow == wo) {
-                            ow = 0;
-                            oh++;
-                        }
-                    }
-                }
-            }
+        int taps = cg * kh * kw;
+        int[] channel = new int[taps], dy = new int[taps], dx = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            int cl = t / (kh * kw), i = (t / kw) % kh, j = t % kw;
+            channel[t] = (c0 + cl) * xs[1];
+            dy[t] = i * p.dilationH();
+            dx[t] = j * p.dilationW();
         }
+        return new ConvGather(floats(x), x.offset(), xs[0], xs[2], xs[3], x.shape()[2], x.shape()[3],
+                grid[0], grid[1], p.strideW(), channel, dy, dx);
     }
 
     // ---- input gradient (= conv_transpose2d forward) ----------------------------------------------
-
-    /** One phase of the input grid: rows {@code h = ph + a*strideH}, columns {@code v = pv + b*strideW}. */
-    private record Phase(int ph, int pv, int rows, int cols, int[] tapsH, int[] shiftH, int[] tapsW, int[] shiftW) {
-        int positions() {
-            return rows * cols;
-        }
-    }
 
     /**
      * Taps {@code i} with {@code (phase + pad - i*dilation) ≡ 0 (mod stride)}: for input index
@@ -121,141 +90,86 @@ final class CpuConv {
         int n = gradIn.shape()[0], c = gradIn.shape()[1], h = gradIn.shape()[2], wd = gradIn.shape()[3];
         int oc = gradOut.shape()[1], ho = gradOut.shape()[2], wo = gradOut.shape()[3];
         int cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
-        int groups = p.groups(), og = oc / groups, ohw = kh * kw;
+        int groups = p.groups(), og = oc / groups;
         if (n == 0 || c == 0 || h == 0 || wd == 0) return;
-        float[] G = floats(gradOut), D = floats(gradIn);
-        float[] packed = packTransposed(w, groups); // [C][Og*kh*kw]: w[g*Og+ol, cl, i, j] at row g*Cg+cl, column (ol*kh+i)*kw+j
-        int rowLength = og * ohw;
-
-        java.util.List<Phase> phases = new java.util.ArrayList<>();
+        int[] gs = gradOut.strides(), ds = gradIn.strides(), ws = w.strides();
+        float[] W = floats(w);
         for (int ph = 0; ph < Math.min(p.strideH(), h); ph++) {
             int[][] th = phaseTaps(ph, kh, p.strideH(), p.padH(), p.dilationH());
+            int rows = ceilDiv(h - ph, p.strideH());
             for (int pv = 0; pv < Math.min(p.strideW(), wd); pv++) {
                 int[][] tw = phaseTaps(pv, kw, p.strideW(), p.padW(), p.dilationW());
-                phases.add(new Phase(ph, pv, ceilDiv(h - ph, p.strideH()), ceilDiv(wd - pv, p.strideW()), th[0], th[1], tw[0], tw[1]));
+                int cols = ceilDiv(wd - pv, p.strideW());
+                int taps = og * th[0].length * tw[0].length;
+                // positions of the phase: input (ph + a*strideH, pv + b*strideW) reads gradOut (a + shiftH, b + shiftW)
+                int[][] grid = ConvGather.grid(rows, cols, 1, 0, 1, 0);
+                int[] inColumns = new int[rows * cols];
+                for (int q = 0; q < inColumns.length; q++)
+                    inColumns[q] = (ph + (q / cols) * p.strideH()) * ds[2] + (pv + (q % cols) * p.strideW()) * ds[3];
+                // W'[c, t] = w[g*Og + ol, cl, tapH[a], tapW[e]] for t = (ol, a, e)
+                float[] weights = new float[c * taps];
+                for (int ci = 0; ci < c; ci++) {
+                    int g = ci / cg, cl = ci % cg, t = 0;
+                    for (int ol = 0; ol < og; ol++)
+                        for (int a : th[0])
+                            for (int e : tw[0])
+                                weights[ci * taps + t++] = W[w.offset() + (g * og + ol) * ws[0] + cl * ws[1] + a * ws[2] + e * ws[3]];
+                }
+                for (int g = 0; g < groups; g++) {
+                    int[] channel = new int[taps], dy = new int[taps], dx = new int[taps];
+                    int t = 0;
+                    for (int ol = 0; ol < og; ol++)
+                        for (int a = 0; a < th[1].length; a++)
+                            for (int e = 0; e < tw[1].length; e++, t++) {
+                                channel[t] = (g * og + ol) * gs[1];
+                                dy[t] = th[1][a];
+                                dx[t] = tw[1][e];
+                            }
+                    ConvGather col = new ConvGather(floats(gradOut), gradOut.offset(), gs[0], gs[2], gs[3], ho, wo,
+                            grid[0], grid[1], 1, channel, dy, dx);
+                    Sgemm.multiply(n, cg, rows * cols, taps,
+                            new StridedPanel(weights, g * cg * taps, 0, taps, 1),
+                            new ConvPanels.PositionsByTaps(col),
+                            GemmOut.columns(floats(gradIn), gradIn.offset() + g * cg * ds[1], ds[0], ds[1], inColumns), false);
+                }
             }
         }
-        // work items of one image: (phase, tile of that phase's positions)
-        java.util.List<int[]> tilesOfImage = new java.util.ArrayList<>();
-        for (int ph = 0; ph < phases.size(); ph++)
-            for (int q0 = 0; q0 < phases.get(ph).positions(); q0 += POSITIONS) tilesOfImage.add(new int[] {ph, q0});
-        int perImage = tilesOfImage.size();
-        int maxTaps = og * kh * kw;
-        int[] gs = gradOut.strides(), ds = gradIn.strides();
-
-        Parallel.forRange(n * perImage, (long) c * og * ohw * POSITIONS / ((long) p.strideH() * p.strideW()), (from, to) -> {
-            float[] col = new float[maxTaps * POSITIONS];
-            double[] acc = new double[POSITIONS];
-            int[] rowOf = new int[POSITIONS], colOf = new int[POSITIONS], inOffset = new int[POSITIONS];
-            int[] weightColumn = new int[maxTaps];
-            for (int item = from; item < to; item++) {
-                int b = item / perImage;
-                int[] tile = tilesOfImage.get(item % perImage);
-                Phase ph = phases.get(tile[0]);
-                int q0 = tile[1], len = Math.min(POSITIONS, ph.positions() - q0);
-                for (int q = 0; q < len; q++) {
-                    rowOf[q] = (q0 + q) / ph.cols();
-                    colOf[q] = (q0 + q) % ph.cols();
-                    inOffset[q] = (ph.ph() + rowOf[q] * p.strideH()) * ds[2] + (ph.pv() + colOf[q] * p.strideW()) * ds[3];
-                }
-                int th = ph.tapsH().length, tw = ph.tapsW().length, taps = og * th * tw;
-                int t = 0;
-                for (int ol = 0; ol < og; ol++)
-                    for (int a = 0; a < th; a++)
-                        for (int e = 0; e < tw; e++) weightColumn[t++] = (ol * kh + ph.tapsH()[a]) * kw + ph.tapsW()[e];
-                for (int g = 0; g < groups; g++) {
-                    // col[t*len + q] = gradOut[b, g*Og+ol, row+shiftH, col+shiftW] for tap t = (ol, a, e)
-                    t = 0;
-                    for (int ol = 0; ol < og; ol++) {
-                        int base = gradOut.offset() + b * gs[0] + (g * og + ol) * gs[1];
-                        for (int a = 0; a < th; a++) {
-                            int sh = ph.shiftH()[a];
-                            for (int e = 0; e < tw; e++, t++) {
-                                int sw = ph.shiftW()[e], dst = t * len;
-                                for (int q = 0; q < len; q++) {
-                                    int y = rowOf[q] + sh, z = colOf[q] + sw;
-                                    col[dst + q] = y >= 0 && y < ho && z >= 0 && z < wo ? G[base + y * gs[2] + z * gs[3]] : 0f;
-                                }
-                            }
-                        }
-                    }
-                    for (int ci = g * cg; ci < (g + 1) * cg; ci++) {
-                        java.util.Arrays.fill(acc, 0, len, 0.0);
-                        int wRow = ci * rowLength;
-                        for (int k = 0; k < taps; k++) axpy(acc, 0, packed[wRow + weightColumn[k]], col, k * len, len);
-                        int base = gradIn.offset() + b * ds[0] + ci * ds[1];
-                        for (int q = 0; q < len; q++) D[base + inOffset[q]] = (float) acc[q];
-                    }
-                }
-            }
-        });
     }
 
     // ---- weight gradient -------------------------------------------------------------------------
 
     static void weightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
-        int n = x.shape()[0], h = x.shape()[2], wd = x.shape()[3];
+        int n = x.shape()[0];
         int ho = gradOut.shape()[2], wo = gradOut.shape()[3];
         int oc = gradW.shape()[0], cg = gradW.shape()[1], kh = gradW.shape()[2], kw = gradW.shape()[3];
         int groups = p.groups(), og = oc / groups, taps = cg * kh * kw, positions = ho * wo;
         if (oc == 0 || taps == 0) return;
-        float[] X = floats(x), G = floats(gradOut), D = floats(gradW);
-        int[] xs = x.strides(), gs = gradOut.strides(), ds = gradW.strides();
-        int outBlocks = ceilDiv(og, OUT_BLOCK), tapBlocks = ceilDiv(taps, TAP_BLOCK);
-        int perGroup = outBlocks * tapBlocks;
-        Parallel.forRange(groups * perGroup, (long) OUT_BLOCK * TAP_BLOCK * n * positions, (from, to) -> {
-            double[] acc = new double[OUT_BLOCK * TAP_BLOCK];
-            float[] col = new float[POSITIONS * TAP_BLOCK]; // [position][tap]
-            int[] gOffset = new int[POSITIONS], ohOf = new int[POSITIONS], owOf = new int[POSITIONS];
-            int[] chanOffset = new int[TAP_BLOCK], di = new int[TAP_BLOCK], dj = new int[TAP_BLOCK];
-            for (int item = from; item < to; item++) {
-                int g = item / perGroup, r = item % perGroup;
-                int o0 = g * og + (r / tapBlocks) * OUT_BLOCK, oLen = Math.min(OUT_BLOCK, (g + 1) * og - o0);
-                int k0 = (r % tapBlocks) * TAP_BLOCK, kLen = Math.min(TAP_BLOCK, taps - k0);
-                for (int kk = 0; kk < kLen; kk++) {
-                    int k = k0 + kk, cl = k / (kh * kw), i = (k / kw) % kh, j = k % kw;
-                    chanOffset[kk] = (g * cg + cl) * xs[1];
-                    di[kk] = i * p.dilationH() - p.padH();
-                    dj[kk] = j * p.dilationW() - p.padW();
-                }
-                java.util.Arrays.fill(acc, 0, oLen * kLen, 0.0);
-                for (int b = 0; b < n; b++) {
-                    for (int p0 = 0; p0 < positions; p0 += POSITIONS) {
-                        int len = Math.min(POSITIONS, positions - p0);
-                        for (int q = 0; q < len; q++) {
-                            ohOf[q] = (p0 + q) / wo;
-                            owOf[q] = (p0 + q) % wo;
-                            gOffset[q] = ohOf[q] * gs[2] + owOf[q] * gs[3];
-                        }
-                        int xBase = x.offset() + b * xs[0];
-                        for (int kk = 0; kk < kLen; kk++) {
-                            int cBase = xBase + chanOffset[kk];
-                            for (int q = 0; q < len; q++) {
-                                int ih = ohOf[q] * p.strideH() + di[kk], iw = owOf[q] * p.strideW() + dj[kk];
-                                col[q * kLen + kk] = ih >= 0 && ih < h && iw >= 0 && iw < wd ? X[cBase + ih * xs[2] + iw * xs[3]] : 0f;
-                            }
-                        }
-                        for (int ol = 0; ol < oLen; ol++) {
-                            int gBase = gradOut.offset() + b * gs[0] + (o0 + ol) * gs[1];
-                            for (int q = 0; q < len; q++) axpy(acc, ol * kLen, G[gBase + gOffset[q]], col, q * kLen, kLen);
-                        }
-                    }
-                }
-                for (int ol = 0; ol < oLen; ol++) {
-                    for (int kk = 0; kk < kLen; kk++) {
-                        int k = k0 + kk, cl = k / (kh * kw), i = (k / kw) % kh, j = k % kw;
-                        D[gradW.offset() + (o0 + ol) * ds[0] + cl * ds[1] + i * ds[2] + j * ds[3]] = (float) acc[ol * kLen + kk];
-                    }
-                }
-            }
-        });
+        int[] gs = gradOut.strides(), ds = gradW.strides();
+        int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
+        int[][] outGrid = ConvGather.grid(ho, wo, 1, 0, 1, 0);
+        int[] tapColumns = new int[taps];
+        for (int t = 0; t < taps; t++) tapColumns[t] = (t / (kh * kw)) * ds[1] + ((t / kw) % kh) * ds[2] + (t % kw) * ds[3];
+        int[] zeros = new int[og];
+        for (int g = 0; g < groups; g++) {
+            ConvGather col = imageTaps(x, g * cg, cg, kh, kw, p, grid);
+            int[] channel = new int[og];
+            for (int ol = 0; ol < og; ol++) channel[ol] = (g * og + ol) * gs[1];
+            ConvGather grad = new ConvGather(floats(gradOut), gradOut.offset(), gs[0], gs[2], gs[3], ho, wo,
+                    outGrid[0], outGrid[1], 1, channel, zeros, zeros);
+            Sgemm.multiply(1, og, taps, n * positions,
+                    new ConvPanels.TapsByPositions(grad),
+                    new ConvPanels.TapsByPositions(col),
+                    GemmOut.columns(floats(gradW), gradW.offset() + g * og * ds[0], 0, ds[0], tapColumns), false);
+        }
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    /** {@code acc[a + q] += s * v[at + q]} in double: the vectorisable inner loop of every product. */
-    private static void axpy(double[] acc, int a, double s, float[] v, int at, int len) {
-        for (int q = 0; q < len; q++) acc[a + q] += s * v[at + q];
+    /** Offsets {@code oh*sh + ow*sw} of an ho×wo grid, row-major. */
+    private static int[] columns(int ho, int wo, int sh, int sw) {
+        int[] c = new int[ho * wo];
+        for (int q = 0; q < c.length; q++) c[q] = (q / wo) * sh + (q % wo) * sw;
+        return c;
     }
 
     /** The weight [O, Cg, kh, kw] (any strides) as contiguous rows of Cg*kh*kw. */
@@ -267,21 +181,6 @@ final class CpuConv {
             for (int c = 0; c < s[1]; c++)
                 for (int i = 0; i < s[2]; i++)
                     for (int j = 0; j < s[3]; j++) packed[t++] = W[w.offset() + o * st[0] + c * st[1] + i * st[2] + j * st[3]];
-        return packed;
-    }
-
-    /** The weight [O, Cg, kh, kw] as rows per input channel g*Cg+cl, columns (ol, i, j) over the group's outputs. */
-    private static float[] packTransposed(View w, int groups) {
-        int[] s = w.shape(), st = w.strides();
-        int og = s[0] / groups, cg = s[1], kh = s[2], kw = s[3], rowLength = og * kh * kw;
-        float[] W = floats(w), packed = new float[groups * cg * rowLength];
-        for (int o = 0; o < s[0]; o++) {
-            int g = o / og, ol = o % og;
-            for (int cl = 0; cl < cg; cl++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
-                        packed[(g * cg + cl) * rowLength + (ol * kh + i) * kw + j] = W[w.offset() + o * st[0] + cl * st[1] + i * st[2] + j * st[3]];
-        }
         return packed;
     }
 
