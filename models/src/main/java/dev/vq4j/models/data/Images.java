@@ -147,6 +147,7 @@ public final class Images {
         try {
             if (dir != null) Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            readableByAll(tmp); // temp files start as owner-only; a picture is meant to be shared
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream os = java.nio.channels.Channels.newOutputStream(ch)) {
                 if (!ImageIO.write(img, "png", os)) throw new IOException("no PNG writer available");
@@ -169,6 +170,14 @@ public final class Images {
                     // best effort: the original error is more useful
                 }
             }
+        }
+    }
+
+    private static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep its defaults
         }
     }
 

@@ -135,11 +135,15 @@ public final class Plots {
         Frame f = Frame.of(g, title, xLabel, yLabel, CHART_WIDTH, CHART_HEIGHT);
 
         double x0 = 1, x1 = Math.max(2, n);
-        Axis xAxis = Axis.linear(x0, x1, 10, false);
+        Axis xAxis = Axis.linear(x0, x1, 10, false, 1);
         Axis yAxis;
         if (empty) yAxis = logY ? Axis.log(1, 10) : Axis.linear(0, 1, 6, true);
         else if (logY) yAxis = Axis.log(lo, hi);
-        else yAxis = Axis.linear(lo, hi, 6, true);
+        else {
+            double pad = (hi - lo) * 0.04; // keep lines off the frame
+            double a = lo >= 0 ? Math.max(0, lo - pad) : lo - pad, b = hi <= 0 ? Math.min(0, hi + pad) : hi + pad; // never pad across zero
+            yAxis = Axis.linear(a, b, 6, true);
+        }
         f.drawAxes(g, new Axis(x0, x1, xAxis.ticks, false), yAxis);
 
         Shape2D map = new Shape2D(f, x0, x1, yAxis);
@@ -166,7 +170,7 @@ public final class Plots {
         }
         g.setClip(null);
         if (empty) f.centreNote(g, names.isEmpty() ? "no series" : "no finite values to plot");
-        if (!names.isEmpty()) legend(g, f, names, series, logY);
+        if (!names.isEmpty()) legend(g, f, map, names, series, logY);
         g.dispose();
         return out;
     }
@@ -175,7 +179,7 @@ public final class Plots {
         return Float.isFinite(v) && (!logY || v > 0);
     }
 
-    private static void legend(Graphics2D g, Frame f, List<String> names, Map<String, float[]> series, boolean logY) {
+    private static void legend(Graphics2D g, Frame f, Shape2D map, List<String> names, Map<String, float[]> series, boolean logY) {
         g.setFont(LABEL);
         FontMetrics fm = g.getFontMetrics();
         List<String> texts = new ArrayList<>();
@@ -190,7 +194,40 @@ public final class Plots {
         }
         int line = fm.getHeight() + 2, pad = 8, swatch = 22;
         int boxW = pad * 3 + swatch + w, boxH = pad * 2 + line * texts.size() - 2;
-        int bx = f.right - boxW - 10, by = f.top + 10;
+        // the corner whose box covers the fewest data points: top-right, bottom-left, top-left, bottom-right
+        int[][] corners = {{f.right - boxW - 10, f.top + 10}, {f.left + 10, f.bottom - boxH - 10},
+                {f.left + 10, f.top + 10}, {f.right - boxW - 10, f.bottom - boxH - 10}};
+        int bx = corners[0][0], by = corners[0][1];
+        long best = Long.MAX_VALUE;
+        for (int[] c : corners) {
+            long covered = 0;
+            for (String name : names) {
+                float[] v = series.get(name);
+                if (v == null) continue;
+                double lastX = Double.NaN, lastY = Double.NaN;
+                for (int i = 0; i < v.length; i++) {
+                    if (!plottable(v[i], logY)) {
+                        lastX = Double.NaN;
+                        continue;
+                    }
+                    double px = map.x(i + 1), py = map.y(v[i]);
+                    // sample the segment from the previous point every few pixels, so lines count, not just points
+                    int samples = Double.isNaN(lastX) ? 1 : (int) Math.min(200, Math.ceil(Math.hypot(px - lastX, py - lastY) / 4));
+                    for (int k = 1; k <= samples; k++) {
+                        double t = k / (double) samples;
+                        double sx = Double.isNaN(lastX) ? px : lastX + (px - lastX) * t, sy = Double.isNaN(lastX) ? py : lastY + (py - lastY) * t;
+                        if (sx >= c[0] - 4 && sx <= c[0] + boxW + 4 && sy >= c[1] - 4 && sy <= c[1] + boxH + 4) covered++;
+                    }
+                    lastX = px;
+                    lastY = py;
+                }
+            }
+            if (covered < best) {
+                best = covered;
+                bx = c[0];
+                by = c[1];
+            }
+        }
         g.setColor(new Color(255, 255, 255, 225));
         g.fillRoundRect(bx, by, boxW, boxH, 8, 8);
         g.setColor(new Color(0xcccccc));
@@ -243,7 +280,7 @@ public final class Plots {
         int n = Math.max(1, v.length);
         Axis yAxis = Axis.linear(lo, hi, 6, true);
         // bars are centred on integers 0..n-1, so the x range is [-0.5, n-0.5]
-        Axis xTicks = Axis.linear(0, Math.max(1, n - 1), 10, false);
+        Axis xTicks = Axis.linear(0, Math.max(1, n - 1), 10, false, 1);
         List<Double> xt = new ArrayList<>();
         for (double t : xTicks.ticks) if (t == Math.rint(t) && t <= n - 1) xt.add(t);
         f.drawAxes(g, new Axis(-0.5, n - 0.5, xt.stream().mapToDouble(Double::doubleValue).toArray(), false), yAxis);
@@ -253,10 +290,25 @@ public final class Plots {
         double barW = slot >= 4 ? slot * 0.8 : slot;
         g.setColor(PALETTE[0]);
         double base = map.y(Math.max(yAxis.lo, Math.min(0, yAxis.hi)));
-        for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i]) || v[i] == 0) continue;
-            double cx = map.x(i), top = map.y(v[i]);
-            g.fill(new Rectangle2D.Double(cx - barW / 2, Math.min(top, base), Math.max(barW, 0.6), Math.max(1, Math.abs(base - top))));
+        if (slot >= 4) {
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i]) || v[i] == 0) continue;
+                double cx = map.x(i), top = map.y(v[i]);
+                g.fill(new Rectangle2D.Double(cx - barW / 2, Math.min(top, base), barW, Math.max(1, Math.abs(base - top))));
+            }
+        } else {
+            // bars touch: one step-shaped outline fills evenly, without anti-aliasing seams between bars
+            Path2D.Double steps = new Path2D.Double();
+            steps.moveTo(f.left, base);
+            for (int i = 0; i < v.length; i++) {
+                double y = Float.isFinite(v[i]) ? map.y(v[i]) : base;
+                if (Float.isFinite(v[i]) && v[i] != 0 && Math.abs(y - base) < 1) y = v[i] > 0 ? base - 1 : base + 1;
+                steps.lineTo(map.x(i) - slot / 2, y);
+                steps.lineTo(map.x(i) + slot / 2, y);
+            }
+            steps.lineTo(f.right, base);
+            steps.closePath();
+            g.fill(steps);
         }
         String note = values == null || v.length == 0 ? "no values"
                 : v.length + " bars, " + nonzero + " nonzero" + (finite < v.length ? ", " + (v.length - finite) + " not finite" : "");
@@ -285,12 +337,17 @@ public final class Plots {
     record Axis(double lo, double hi, double[] ticks, boolean log) {
         /** Round-numbered ticks (steps 1, 2 or 5 × 10^k) covering [lo, hi]; {@code snap} widens the range to whole ticks. */
         static Axis linear(double lo, double hi, int target, boolean snap) {
+            return linear(lo, hi, target, snap, 0);
+        }
+
+        /** As above with steps no smaller than {@code minStep} (1 for step counts and indices). */
+        static Axis linear(double lo, double hi, int target, boolean snap, double minStep) {
             if (hi <= lo) {
                 double pad = lo == 0 ? 1 : Math.abs(lo) * 0.1;
                 lo -= pad;
                 hi += pad;
             }
-            double step = niceStep((hi - lo) / target);
+            double step = Math.max(minStep, niceStep((hi - lo) / target));
             double first = Math.ceil(lo / step - 1e-9) * step, last = Math.floor(hi / step + 1e-9) * step;
             if (snap) {
                 first = Math.floor(lo / step + 1e-9) * step;
