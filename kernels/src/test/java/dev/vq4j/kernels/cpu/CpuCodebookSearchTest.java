@@ -127,7 +127,7 @@ class CpuCodebookSearchTest {
 
     @Test
     void cosineDistanceIsOneMinusCosine() {
-        float[] codes = {1, 0, 0, 2, -3, 0, 1, 1};
+        float[] codes = {1, 0, 0, 2, 0, -3, 1, 1};
         float[] x = {0, 5, 0, 0};
         for (Backend b : new Backend[]{ref, cpu}) {
             Result r = run(b, x, codes, 2, 2, 4, 4, true, 0);
