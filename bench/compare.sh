@@ -26,7 +26,7 @@ mvn -q -B -pl bench -am package -DskipTests
 JAR=bench/target/benchmarks.jar
 
 if (( QUICK )); then
-  JMH_ITER=(-f 1 -wi 1 -w 200ms -i 1 -r 300ms)
+  JMH_ITER=(-f 1 -wi 2 -w 300ms -i 1 -r 300ms)
 else
   JMH_ITER=(-f 1 -wi 1 -w 1s -i 3 -r 1s)
 fi
