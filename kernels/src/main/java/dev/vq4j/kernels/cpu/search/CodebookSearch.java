@@ -27,7 +27,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       versions are checked against in the A/B benchmark.</li>
  *   <li>(default) Vector API: dimension-major packed codes, 4 queries × 2 vectors register block,
  *       lane-wise running argmax kept in registers across a whole code chunk, lanes reduced once per
- *       query at the end; no horizontal reduction or distance store in the hot loop.</li>
+ *       query at the end; no horizontal reduction or distance store in the hot loop. Bought ~30x
+ *       (D=8) to ~55x (D=64) over version 1 at N=4096, K=8192 (2 threads, noisy shared machine:
+ *       10 ms = 0.3 ns per pair at D=8, ~60 GFLOP/s at D=64 with the machine 4x oversubscribed).</li>
  * </ol>
  */
 public final class CodebookSearch {
