@@ -133,4 +133,26 @@ public interface Backend {
 
     /** {@code dst[index[i][j]][j] += src[i][j]} (dim 0 example), as torch.scatter_add_; in place on dst. */
     void scatterAdd(View dst, int dim, View index, View src);
+
+    // ---- codebook search ------------------------------------------------------------------------
+
+    /**
+     * Nearest-codebook search, the vector-quantiser lookup: for each query row {@code x[n]} of
+     * x [N,D], the {@code topK} codes of codes [K,D] closest to it, sorted by ascending distance
+     * and, among equal distances, ascending index (so {@code topK = 1} is {@code argmin} with
+     * torch's tie rule: the lowest index wins).
+     * <ul>
+     *   <li>{@code cosine = false}: distance = squared L2 {@code ||x - c||^2}.</li>
+     *   <li>{@code cosine = true}: distance = {@code 1 - cos(x, c)} with both vectors l2-normalised
+     *       as {@code F.normalize} ({@code v / max(||v||, 1e-12)}); the nearest code is the one of
+     *       largest cosine similarity. Range [0, 2].</li>
+     * </ul>
+     * {@code outIndices} INT64 [N,topK], {@code outDistances} FLOAT32 [N,topK], both overwritten;
+     * {@code 1 <= topK <= K}. Code norms are computed by the kernel (O(K·D), negligible beside the
+     * O(N·K·D) search). The reference computes every distance exactly in double; a fast backend may
+     * rank codes by a float score ({@code ||c||^2 - 2 x.c}, as PyTorch's addmm path and FAISS do) and
+     * so may pick a different code on near-ties within float rounding, but reports the distance of
+     * the codes it picks computed as the reference does.
+     */
+    void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances);
 }

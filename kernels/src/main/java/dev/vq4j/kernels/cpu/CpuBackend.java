@@ -59,4 +59,9 @@ public class CpuBackend extends ReferenceBackend {
     public void conv2dWeightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
         CpuConv.weightGrad(host(x), host(gradOut), host(gradW), p);
     }
+
+    @Override
+    public void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances) {
+        dev.vq4j.kernels.cpu.search.CodebookSearch.nearestCodes(host(x), host(codes), topK, cosine, host(outIndices), host(outDistances));
+    }
 }

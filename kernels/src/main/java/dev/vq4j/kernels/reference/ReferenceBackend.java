@@ -187,4 +187,9 @@ public class ReferenceBackend implements Backend {
     public void scatterAdd(View dst, int dim, View index, View src) {
         ReferenceIndexing.scatterAdd(host(dst), dim, host(index), host(src));
     }
+
+    @Override
+    public void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances) {
+        ReferenceCodebookSearch.nearestCodes(host(x), host(codes), topK, cosine, host(outIndices), host(outDistances));
+    }
 }
