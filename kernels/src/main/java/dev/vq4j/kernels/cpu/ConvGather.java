@@ -68,7 +68,9 @@ final class ConvGather {
                 if (hi < lo) hi = lo;
                 zero(dst, to, step, 0, lo);
                 int src = base + y * rowStride + (x0 + lo * xStep) * colStride, srcStep = xStep * colStride;
-                if (step == 1 && srcStep == 1) {
+                if (hi == lo) {
+                    // the whole run falls in the padding: src may point outside X, read nothing
+                } else if (step == 1 && srcStep == 1) {
                     System.arraycopy(X, src, dst, to + lo, hi - lo);
                 } else {
                     for (int r = lo, d = to + lo * step; r < hi; r++, d += step, src += srcStep) dst[d] = X[src];

@@ -48,6 +48,8 @@ class CpuConvTest {
         check(new Case(2, 4, 10, 13, 6, 3, 2, new Conv2dParams(2, 3, 1, 0, 1, 2, 2), 1, 2), Layout.NHWC, 5); // rectangular, groups 2
         check(new Case(2, 40, 19, 17, 36, 3, 3, new Conv2dParams(1, 1, 1, 1, 1, 1, 1), 0, 0), Layout.CONTIGUOUS, 6); // several tiles
         check(new Case(1, 3, 5, 5, 2, 5, 5, new Conv2dParams(3, 3, 0, 0, 1, 1, 1), 2, 2), Layout.CONTIGUOUS, 7); // a single output
+        check(new Case(2, 3, 16, 12, 3, 11, 11, new Conv2dParams(1, 1, 0, 0, 1, 1, 3), 0, 0), Layout.CONTIGUOUS, 8); // SSIM's depthwise 11x11 window
+        check(new Case(1, 2, 4, 4, 2, 9, 9, new Conv2dParams(1, 1, 4, 4, 1, 1, 1), 0, 0), Layout.CONTIGUOUS, 9); // taps whose whole row lies in the padding
     }
 
     /** The VQGAN shapes at small spatial size: large enough for several GEMM tiles and KC blocks. */
