@@ -40,4 +40,16 @@ public class CpuBackend extends ReferenceBackend {
     public void conv2dWeightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
         CpuConv.weightGrad(host(x), host(gradOut), host(gradW), p);
     }
+
+    @Override
+    public void attention(View q, View k, View v, View out, View logsumexp, float scale, boolean causal) {
+        dev.vq4j.kernels.cpu.attention.CpuAttention.forward(host(q), host(k), host(v), host(out), host(logsumexp), scale, causal);
+    }
+
+    @Override
+    public void attentionBackward(View q, View k, View v, View out, View logsumexp, View gradOut,
+                                  View gradQ, View gradK, View gradV, float scale, boolean causal) {
+        dev.vq4j.kernels.cpu.attention.CpuAttention.backward(host(q), host(k), host(v), host(out), host(logsumexp), host(gradOut),
+                host(gradQ), host(gradK), host(gradV), scale, causal);
+    }
 }
