@@ -84,7 +84,7 @@ final class CpuSoftmax {
                         FloatVector r = log ? yv.lanewise(VectorOperators.EXP).mul(-s).add(g) : g.sub(s).mul(yv);
                         r.intoArray(D, da + i);
                     }
-                    for (; i < n; i++) D[da + i] = log ? (float) (G[ga + i] - Math.exp(Y[ya + i]) * dot) : (float) (Y[ya + i] * (G[ga + i] - dot));
+                    for (; i < n; i++) D[da + i] = log ? (float) (G[ga + i] - Math.exp(Y[ya + i]) * dot) : Y[ya + i] * (G[ga + i] - s);
                 });
     }
 }
