@@ -14,18 +14,56 @@ public final class Normalization {
 
     /** x [N, C, ...]; weight, bias [C] or null. Normalises each of the {@code groups} channel groups of each sample. */
     public static Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
+        return groupNorm("group_norm", x, groups, weight, bias, eps, false);
+    }
+
+    /** {@code silu(group_norm(x))} in one fused kernel: VQGAN's ResnetBlock norm-then-nonlinearity. */
+    public static Tensor groupNormSwish(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
+        return groupNorm("group_norm_swish", x, groups, weight, bias, eps, true);
+    }
+
+    /**
+     * The fused group_norm kernel over x viewed as [N, C, S]; its backward runs the matching kernel
+     * (the statistics are saved as mean and rstd [N, groups]).
+     */
+    private static Tensor groupNorm(String op, Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean swish) {
         if (x.dim() < 2)
-            throw new IllegalArgumentException("group_norm: expected at least 2 dimensions for input tensor but received " + x.dim()
+            throw new IllegalArgumentException(op + ": expected at least 2 dimensions for input tensor but received " + x.dim()
                     + " (input of shape " + x.shapeString() + ")");
         int n = x.size(0), c = x.size(1);
         if (groups <= 0 || c % groups != 0)
-            throw new IllegalArgumentException("group_norm: expected number of channels in input to be divisible by num_groups, but got input of shape "
+            throw new IllegalArgumentException(op + ": expected number of channels in input to be divisible by num_groups, but got input of shape "
                     + x.shapeString() + " and num_groups=" + groups);
-        checkChannelVector("group_norm", "weight", weight, x);
-        checkChannelVector("group_norm", "bias", bias, x);
-        Tensor grouped = x.reshape(n, groups, -1);
-        Tensor y = standardize("group_norm", grouped, new int[] {2}, moments(grouped, new int[] {2}), eps).reshape(x.shape());
-        return affine(y, channelView(weight, x), channelView(bias, x));
+        checkChannelVector(op, "weight", weight, x);
+        checkChannelVector(op, "bias", bias, x);
+        for (Tensor t : new Tensor[] {weight, bias}) if (t != null) Tensor.checkSameDevice(op, x, t);
+        int spatial = c == 0 || n == 0 ? 0 : x.numel() / (n * c);
+        Tensor x3, w, b;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            x3 = Elementwise.floatOperand(op, x).reshape(n, c, spatial);
+            w = weight == null ? null : Elementwise.floatOperand(op, weight);
+            b = bias == null ? null : Elementwise.floatOperand(op, bias);
+        }
+        Tensor out = Tensor.emptyLike(x3, dev.vq4j.core.DType.FLOAT32, n, c, spatial);
+        Tensor mean = Tensor.emptyLike(x3, dev.vq4j.core.DType.FLOAT32, n, groups);
+        Tensor rstd = Tensor.emptyLike(x3, dev.vq4j.core.DType.FLOAT32, n, groups);
+        x3.backend().groupNorm(x3.kernelView(), w == null ? null : w.kernelView(), b == null ? null : b.kernelView(), groups, eps, swish,
+                out.kernelView(), mean.kernelView(), rstd.kernelView());
+        int[] shape = x.shape();
+        Tensor y;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            y = out.reshape(shape);
+        }
+        return Autograd.record(op, y, new Tensor[] {x, weight, bias}, g -> {
+            Tensor gx = Tensor.emptyLike(x3, dev.vq4j.core.DType.FLOAT32, n, c, spatial);
+            Tensor gw = weight == null ? null : Tensor.emptyLike(x3, dev.vq4j.core.DType.FLOAT32, c);
+            Tensor gb = bias == null ? null : Tensor.emptyLike(x3, dev.vq4j.core.DType.FLOAT32, c);
+            Tensor g3 = g.contiguous().reshape(n, c, spatial);
+            x3.backend().groupNormBackward(x3.kernelView(), w == null ? null : w.kernelView(), b == null ? null : b.kernelView(), groups, swish,
+                    mean.kernelView(), rstd.kernelView(), g3.kernelView(), gx.kernelView(),
+                    gw == null ? null : gw.kernelView(), gb == null ? null : gb.kernelView());
+            return new Tensor[] {gx.reshape(shape), gw, gb};
+        });
     }
 
     /** Normalises over the trailing dims given by normalizedShape; weight, bias of that shape or null. */

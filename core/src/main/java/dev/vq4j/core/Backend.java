@@ -155,4 +155,44 @@ public interface Backend {
      * the codes it picks computed as the reference does.
      */
     void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances);
+
+    // ---- fused kernels: attention, group norm, softmax ----------------------------------------------
+
+    /**
+     * Scaled dot-product attention, {@code out = softmax(q k^T * scale (+ causal mask)) v}, per (batch,
+     * head): q [B,H,Lq,d], k [B,H,Lk,d], v [B,H,Lk,dv] (any strides), out [B,H,Lq,dv]. The causal mask
+     * lets query i see keys j <= i (top-left aligned, as {@code tril(ones(Lq, Lk))}). {@code logsumexp}
+     * [B,H,Lq] receives {@code log sum_j exp(s_ij)} of the scaled, masked scores, which the backward needs.
+     */
+    void attention(View q, View k, View v, View out, View logsumexp, float scale, boolean causal);
+
+    /**
+     * Gradient of {@link #attention} (FlashAttention-2 backward: {@code D_i = rowsum(dO ∘ O)}, P recomputed
+     * from logsumexp). gradQ, gradK, gradV have the shapes of q, k, v and are overwritten.
+     */
+    void attentionBackward(View q, View k, View v, View out, View logsumexp, View gradOut,
+                           View gradQ, View gradK, View gradV, float scale, boolean causal);
+
+    /**
+     * group_norm over x [N,C,S] (any strides): per sample and group of C/groups channels, standardise with the
+     * population variance, then {@code * weight[c] + bias[c]} (either may be null), then silu if {@code swish}.
+     * mean and rstd [N,groups] receive the statistics for the backward. Statistics accumulate in double.
+     */
+    void groupNorm(View x, View weight, View bias, int groups, float eps, boolean swish, View out, View mean, View rstd);
+
+    /**
+     * Gradient of {@link #groupNorm}: gradX [N,C,S] overwritten; gradWeight, gradBias [C] overwritten
+     * when not null (weight, bias may be null: then 1 and 0).
+     */
+    void groupNormBackward(View x, View weight, View bias, int groups, boolean swish, View mean, View rstd,
+                           View gradOut, View gradX, View gradWeight, View gradBias);
+
+    /** softmax (or log_softmax when {@code log}) along the last dim of x (any strides) into out of the same shape. */
+    void softmax(View x, View out, boolean log);
+
+    /**
+     * Gradient of {@link #softmax} from its output y: {@code y * (g - sum(g * y))}, or for log_softmax
+     * {@code g - exp(y) * sum(g)}, sums along the last dim. gradIn overwritten.
+     */
+    void softmaxBackward(View y, View gradOut, View gradIn, boolean log);
 }

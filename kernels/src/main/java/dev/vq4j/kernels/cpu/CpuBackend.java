@@ -1,8 +1,10 @@
 package dev.vq4j.kernels.cpu;
 
+import dev.vq4j.core.BinaryOp;
 import dev.vq4j.core.Conv2dParams;
 import dev.vq4j.core.Device;
 import dev.vq4j.core.Parallel;
+import dev.vq4j.core.UnaryOp;
 import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
 import dev.vq4j.kernels.cpu.gemm.GemmOut;
@@ -63,5 +65,50 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances) {
         dev.vq4j.kernels.cpu.search.CodebookSearch.nearestCodes(host(x), host(codes), topK, cosine, host(outIndices), host(outDistances));
+    }
+
+    @Override
+    public void attention(View q, View k, View v, View out, View logsumexp, float scale, boolean causal) {
+        dev.vq4j.kernels.cpu.attention.CpuAttention.forward(host(q), host(k), host(v), host(out), host(logsumexp), scale, causal);
+    }
+
+    @Override
+    public void attentionBackward(View q, View k, View v, View out, View logsumexp, View gradOut,
+                                  View gradQ, View gradK, View gradV, float scale, boolean causal) {
+        dev.vq4j.kernels.cpu.attention.CpuAttention.backward(host(q), host(k), host(v), host(out), host(logsumexp), host(gradOut),
+                host(gradQ), host(gradK), host(gradV), scale, causal);
+    }
+
+    @Override
+    public void groupNorm(View x, View weight, View bias, int groups, float eps, boolean swish, View out, View mean, View rstd) {
+        CpuGroupNorm.forward(host(x), hostOrNull(weight), hostOrNull(bias), groups, eps, swish, host(out), host(mean), host(rstd));
+    }
+
+    @Override
+    public void groupNormBackward(View x, View weight, View bias, int groups, boolean swish, View mean, View rstd,
+                                  View gradOut, View gradX, View gradWeight, View gradBias) {
+        CpuGroupNorm.backward(host(x), hostOrNull(weight), hostOrNull(bias), groups, swish, host(mean), host(rstd),
+                host(gradOut), host(gradX), hostOrNull(gradWeight), hostOrNull(gradBias));
+    }
+
+    @Override
+    public void softmax(View x, View out, boolean log) {
+        CpuSoftmax.forward(host(x), host(out), log);
+    }
+
+    @Override
+    public void softmaxBackward(View y, View gradOut, View gradIn, boolean log) {
+        CpuSoftmax.backward(host(y), host(gradOut), host(gradIn), log);
+    }
+
+    /** Contiguous (or last-dim unit-stride / broadcast) float operands take the Vector API path; the rest the reference loop. */
+    @Override
+    public void unary(UnaryOp op, View x, View out, float a, float b) {
+        if (!CpuElementwise.unary(op, host(x), host(out), a)) super.unary(op, x, out, a, b);
+    }
+
+    @Override
+    public void binary(BinaryOp op, View a, View b, View out) {
+        if (!CpuElementwise.binary(op, host(a), host(b), host(out))) super.binary(op, a, b, out);
     }
 }

@@ -192,4 +192,43 @@ public class ReferenceBackend implements Backend {
     public void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances) {
         ReferenceCodebookSearch.nearestCodes(host(x), host(codes), topK, cosine, host(outIndices), host(outDistances));
     }
+
+    @Override
+    public void attention(View q, View k, View v, View out, View logsumexp, float scale, boolean causal) {
+        ReferenceAttention.forward(host(q), host(k), host(v), host(out), host(logsumexp), scale, causal);
+    }
+
+    @Override
+    public void attentionBackward(View q, View k, View v, View out, View logsumexp, View gradOut,
+                                  View gradQ, View gradK, View gradV, float scale, boolean causal) {
+        ReferenceAttention.backward(host(q), host(k), host(v), host(out), host(logsumexp), host(gradOut),
+                host(gradQ), host(gradK), host(gradV), scale, causal);
+    }
+
+    @Override
+    public void groupNorm(View x, View weight, View bias, int groups, float eps, boolean swish, View out, View mean, View rstd) {
+        ReferenceGroupNorm.forward(host(x), hostOrNull(weight), hostOrNull(bias), groups, eps, swish, host(out), host(mean), host(rstd));
+    }
+
+    @Override
+    public void groupNormBackward(View x, View weight, View bias, int groups, boolean swish, View mean, View rstd,
+                                  View gradOut, View gradX, View gradWeight, View gradBias) {
+        ReferenceGroupNorm.backward(host(x), hostOrNull(weight), hostOrNull(bias), groups, swish, host(mean), host(rstd),
+                host(gradOut), host(gradX), hostOrNull(gradWeight), hostOrNull(gradBias));
+    }
+
+    @Override
+    public void softmax(View x, View out, boolean log) {
+        ReferenceSoftmax.forward(host(x), host(out), log);
+    }
+
+    @Override
+    public void softmaxBackward(View y, View gradOut, View gradIn, boolean log) {
+        ReferenceSoftmax.backward(host(y), host(gradOut), host(gradIn), log);
+    }
+
+    /** {@link #host} for optional operands. */
+    protected static View hostOrNull(View v) {
+        return v == null ? null : host(v);
+    }
 }

@@ -1,0 +1,202 @@
+package dev.vq4j.kernels.cpu;
+
+import dev.vq4j.core.Parallel;
+import dev.vq4j.core.View;
+import dev.vq4j.kernels.HostBuffer;
+import dev.vq4j.kernels.reference.ReferenceGroupNorm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * group_norm (+ fused silu) on the cpu, same meaning as {@link ReferenceGroupNorm}. One task per
+ * (sample, group), whose Cg*S values are one contiguous run when x is contiguous over [C, S]. Sums are
+ * taken in float vector lanes over runs of {@link #RUN} elements and added up in double, so the
+ * statistics keep double accuracy at vector speed. Other layouts run the reference loops.
+ */
+final class CpuGroupNorm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements summed in float lanes before the partial sum moves to double. */
+    private static final int RUN = 1024;
+
+    private CpuGroupNorm() {}
+
+    /** True when channels are contiguous runs of S elements, channel after channel, within each sample. */
+    static boolean groupContiguous(View v) {
+        return v.strides()[2] == 1 && v.strides()[1] == v.shape()[2];
+    }
+
+    private static float[] floats(View v) {
+        return v == null ? null : ((HostBuffer) v.buffer()).floats();
+    }
+
+    static void forward(View x, View weight, View bias, int groups, float eps, boolean swish, View out, View mean, View rstd) {
+        if (!groupContiguous(x) || !groupContiguous(out)) {
+            ReferenceGroupNorm.forward(x, weight, bias, groups, eps, swish, out, mean, rstd);
+            return;
+        }
+        int n = x.shape()[0], c = x.shape()[1], sp = x.shape()[2], cg = c / groups, len = cg * sp;
+        float[] X = floats(x), W = floats(weight), B = floats(bias), Y = floats(out), M = floats(mean), R = floats(rstd);
+        Parallel.forRange(n * groups, (long) len * 6, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int b = item / groups, g = item % groups;
+                int xAt = x.offset() + b * x.strides()[0] + g * cg * sp, yAt = out.offset() + b * out.strides()[0] + g * cg * sp;
+                double mu = sum(X, xAt, len, 0f) / len;
+                double r = 1.0 / Math.sqrt(sumSquares(X, xAt, len, (float) mu) / len + eps);
+                for (int cl = 0; cl < cg; cl++) {
+                    int ch = g * cg + cl;
+                    double w = W == null ? 1 : W[weight.offset() + ch * weight.strides()[0]];
+                    double bb = B == null ? 0 : B[bias.offset() + ch * bias.strides()[0]];
+                    float scale = (float) (r * w), shift = (float) (bb - mu * r * w);
+                    affine(X, xAt + cl * sp, Y, yAt + cl * sp, sp, scale, shift, swish);
+                }
+                M[mean.offset() + b * mean.strides()[0] + g * mean.strides()[1]] = (float) mu;
+                R[rstd.offset() + b * rstd.strides()[0] + g * rstd.strides()[1]] = (float) r;
+            }
+        });
+    }
+
+    static void backward(View x, View weight, View bias, int groups, boolean swish, View mean, View rstd,
+                         View gradOut, View gradX, View gradWeight, View gradBias) {
+        if (!groupContiguous(x) || !groupContiguous(gradOut) || !groupContiguous(gradX)) {
+            ReferenceGroupNorm.backward(x, weight, bias, groups, swish, mean, rstd, gradOut, gradX, gradWeight, gradBias);
+            return;
+        }
+        int n = x.shape()[0], c = x.shape()[1], sp = x.shape()[2], cg = c / groups;
+        float[] X = floats(x), W = floats(weight), B = floats(bias), M = floats(mean), R = floats(rstd), G = floats(gradOut), DX = floats(gradX);
+        double[] dwPart = new double[n * c], dbPart = new double[n * c]; // per (sample, channel): one task writes each
+        Parallel.forRange(n * groups, (long) cg * sp * 12, (from, to) -> {
+            float[] dz = new float[cg * sp];
+            for (int item = from; item < to; item++) {
+                int b = item / groups, g = item % groups;
+                int xAt = x.offset() + b * x.strides()[0] + g * cg * sp, gAt = gradOut.offset() + b * gradOut.strides()[0] + g * cg * sp;
+                int dAt = gradX.offset() + b * gradX.strides()[0] + g * cg * sp;
+                float mu = M[mean.offset() + b * mean.strides()[0] + g * mean.strides()[1]];
+                float r = R[rstd.offset() + b * rstd.strides()[0] + g * rstd.strides()[1]];
+                double sumD = 0, sumDX = 0; // sums over the group of dxhat = dz*w and dxhat*xhat
+                for (int cl = 0; cl < cg; cl++) {
+                    int ch = g * cg + cl;
+                    float w = W == null ? 1f : W[weight.offset() + ch * weight.strides()[0]];
+                    float bb = B == null ? 0f : B[bias.offset() + ch * bias.strides()[0]];
+                    double[] sums = upstream(X, xAt + cl * sp, G, gAt + cl * sp, dz, cl * sp, sp, mu, r, w, bb, swish);
+                    dbPart[b * c + ch] = sums[0];
+                    dwPart[b * c + ch] = sums[1];
+                    sumD += sums[0] * w;
+                    sumDX += sums[1] * w;
+                }
+                double count = (double) cg * sp, meanD = sumD / count, meanDX = sumDX / count;
+                float md = (float) meanD, mdx = (float) meanDX;
+                for (int cl = 0; cl < cg; cl++) {
+                    int ch = g * cg + cl;
+                    float w = W == null ? 1f : W[weight.offset() + ch * weight.strides()[0]];
+                    inputGrad(dz, cl * sp, X, xAt + cl * sp, DX, dAt + cl * sp, sp, w, mu, r, md, mdx);
+                }
+            }
+        });
+        for (int ch = 0; ch < c; ch++) {
+            double dw = 0, db = 0;
+            for (int b = 0; b < n; b++) {
+                dw += dwPart[b * c + ch];
+                db += dbPart[b * c + ch];
+            }
+            if (gradWeight != null) floats(gradWeight)[gradWeight.offset() + ch * gradWeight.strides()[0]] = (float) dw;
+            if (gradBias != null) floats(gradBias)[gradBias.offset() + ch * gradBias.strides()[0]] = (float) db;
+        }
+    }
+
+    // ---- vector loops ------------------------------------------------------------------------------
+
+    private static double sum(float[] a, int at, int len, float shift) {
+        return sums(a, at, len, shift, false);
+    }
+
+    private static double sumSquares(float[] a, int at, int len, float shift) {
+        return sums(a, at, len, shift, true);
+    }
+
+    /** sum of (a - shift) or (a - shift)², float lanes within runs of RUN, double across runs. */
+    private static double sums(float[] a, int at, int len, float shift, boolean square) {
+        double total = 0;
+        for (int r0 = 0; r0 < len; r0 += RUN) {
+            int end = Math.min(len, r0 + RUN), i = r0;
+            FloatVector acc = FloatVector.zero(S);
+            for (; i + L <= end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, a, at + i).sub(shift);
+                acc = square ? v.fma(v, acc) : acc.add(v);
+            }
+            double run = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < end; i++) {
+                double v = a[at + i] - shift;
+                run += square ? v * v : v;
+            }
+            total += run;
+        }
+        return total;
+    }
+
+    /** y = x*scale + shift, then silu if swish. */
+    private static void affine(float[] x, int xAt, float[] y, int yAt, int len, float scale, float shift, boolean swish) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector z = FloatVector.fromArray(S, x, xAt + i).fma(scale, shift);
+            if (swish) z = z.div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+            z.intoArray(y, yAt + i);
+        }
+        for (; i < len; i++) {
+            float z = x[xAt + i] * scale + shift;
+            y[yAt + i] = swish ? (float) dev.vq4j.kernels.ScalarMath.silu(z) : z;
+        }
+    }
+
+    /**
+     * dz = g * silu'(z) (or g) into dz[dzAt..], z = xhat*w + b recomputed; returns {sum dz, sum dz*xhat}.
+     */
+    private static double[] upstream(float[] x, int xAt, float[] g, int gAt, float[] dz, int dzAt, int len,
+                                     float mu, float r, float w, float b, boolean swish) {
+        double sumDz = 0, sumDzX = 0;
+        for (int r0 = 0; r0 < len; r0 += RUN) {
+            int end = Math.min(len, r0 + RUN), i = r0;
+            FloatVector accD = FloatVector.zero(S), accDX = accD;
+            for (; i + L <= end; i += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xAt + i).sub(mu).mul(r);
+                FloatVector d = FloatVector.fromArray(S, g, gAt + i);
+                if (swish) {
+                    FloatVector z = xhat.fma(w, b);
+                    FloatVector s = FloatVector.broadcast(S, 1f).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+                    d = d.mul(s.mul(z.mul(s.neg().add(1f)).add(1f)));
+                }
+                d.intoArray(dz, dzAt + i);
+                accD = accD.add(d);
+                accDX = d.fma(xhat, accDX);
+            }
+            double runD = accD.reduceLanes(VectorOperators.ADD), runDX = accDX.reduceLanes(VectorOperators.ADD);
+            for (; i < end; i++) {
+                float xhat = (x[xAt + i] - mu) * r;
+                float d = g[gAt + i];
+                if (swish) d = (float) (d * dev.vq4j.kernels.ScalarMath.siluGrad(xhat * w + b));
+                dz[dzAt + i] = d;
+                runD += d;
+                runDX += (double) d * xhat;
+            }
+            sumDz += runD;
+            sumDzX += runDX;
+        }
+        return new double[] {sumDz, sumDzX};
+    }
+
+    /** dx = r (dz w - meanD - xhat meanDX), xhat = (x - mu) r. */
+    private static void inputGrad(float[] dz, int dzAt, float[] x, int xAt, float[] dx, int dxAt, int len,
+                                  float w, float mu, float r, float meanD, float meanDX) {
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            FloatVector xhat = FloatVector.fromArray(S, x, xAt + i).sub(mu).mul(r);
+            FloatVector v = FloatVector.fromArray(S, dz, dzAt + i).mul(w).sub(meanD).sub(xhat.mul(meanDX));
+            v.mul(r).intoArray(dx, dxAt + i);
+        }
+        for (; i < len; i++) {
+            float xhat = (x[xAt + i] - mu) * r;
+            dx[dxAt + i] = (dz[dzAt + i] * w - meanD - xhat * meanDX) * r;
+        }
+    }
+}
