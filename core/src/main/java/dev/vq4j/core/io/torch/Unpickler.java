@@ -118,6 +118,8 @@ public final class Unpickler {
             } catch (TorchFormatException e) {
                 if (e.getMessage().startsWith("pickle byte ")) throw e;
                 throw fail(e.getMessage());
+            } catch (RuntimeException e) { // a safety net: malformed input must never escape as anything but a format error
+                throw fail("malformed pickle: " + e);
             }
         }
     }
@@ -298,7 +300,7 @@ public final class Unpickler {
                     }
                     case Map<?, ?> ignored -> { } // attributes on an OrderedDict (e.g. state_dict._metadata) are dropped
                     case dev.vq4j.core.io.TensorData ignored -> { } // tensor/parameter state (e.g. requires_grad hooks) carries no values
-                    default -> throw fail("BUILD on a " + describe(target));
+                    case null, default -> throw fail("BUILD on a " + describe(target));
                 }
             }
             case Op.PERSID -> push(hooks.persistentLoad(line()));
@@ -355,7 +357,7 @@ public final class Unpickler {
             case PythonObject o -> {
                 return container(new PythonObject(o, opcode, new ArrayList<>(args)));
             }
-            default -> throw fail(opcode + ": cannot call a " + describe(callee));
+            case null, default -> throw fail(opcode + ": cannot call a " + describe(callee));
         }
     }
 
@@ -369,7 +371,7 @@ public final class Unpickler {
         return switch (cls) {
             case PyGlobal g -> g;
             case Known k -> new PyGlobal(k.qualifiedName.substring(0, k.qualifiedName.lastIndexOf('.')), k.qualifiedName.substring(k.qualifiedName.lastIndexOf('.') + 1));
-            default -> throw fail("cannot instantiate a " + describe(cls));
+            case null, default -> throw fail("cannot instantiate a " + describe(cls));
         };
     }
 
@@ -382,7 +384,7 @@ public final class Unpickler {
                 yield cast;
             }
             case PythonObject o -> o.listItems;
-            default -> throw fail("APPEND to a " + describe(target));
+            case null, default -> throw fail("APPEND to a " + describe(target));
         };
         for (Object o : items) {
             list.add(o);
@@ -397,7 +399,7 @@ public final class Unpickler {
                 yield cast;
             }
             case PythonObject o -> o.items;
-            default -> throw fail("SETITEM on a " + describe(target));
+            case null, default -> throw fail("SETITEM on a " + describe(target));
         };
         putPairs(map, kv);
         for (int i = 1; i < kv.size(); i += 2) deepen(target, kv.get(i));
