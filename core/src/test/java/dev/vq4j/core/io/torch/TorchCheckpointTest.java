@@ -67,8 +67,6 @@ class TorchCheckpointTest {
     static void writeFixtures() throws IOException {
         String name = "pwned-" + UUID.randomUUID();
         marker = dir.resolve(name);
-        Path script = dir.resolve("fixture.py");
-        Files.writeString(script, SCRIPT);
         TorchPython.run(SCRIPT.replace("sys.argv[2]", "'" + name + "'"), dir);
         assertFalse(Files.exists(marker), "saving must not run the payload");
     }
