@@ -1,0 +1,222 @@
+package dev.vq4j.models.vqgan;
+
+import dev.vq4j.autograd.Autograd;
+import dev.vq4j.autograd.Tensor;
+import dev.vq4j.autograd.nn.Embedding;
+import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.core.Rng;
+import dev.vq4j.core.io.SafeTensors;
+import dev.vq4j.core.io.TensorData;
+import dev.vq4j.models.quant.Quantizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * VQGAN against PyTorch: make_reference.py builds taming's architecture at a small config with
+ * random weights and records outputs and gradients; we load the weights by name (strict) and must
+ * reproduce them. Error per element as OpCheck: |ours − torch| / max(|torch|, 1e-2·max|torch|).
+ * Without PyTorch the class is skipped, unless CI=true.
+ *
+ * <p>The encoder and decoder tests plug in a codebook-only stand-in for the quantiser; the
+ * full-model test runs the real {@link dev.vq4j.models.quant.VectorQuantizer}.
+ */
+class VqganParityTest {
+    static final double TOL = 1e-4;
+    static final VqganConfig CONFIG = new VqganConfig(32, new int[] {1, 2}, 1, new int[] {8}, 16, 16, 64, 16, 3, 3, 0f, false);
+    static Path dir;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        dir = Files.createTempDirectory("vq4j-vqgan");
+        Path script = dir.resolve("make_reference.py");
+        try (InputStream s = VqganParityTest.class.getResourceAsStream("/vqgan/make_reference.py")) {
+            Files.copy(s, script);
+        }
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        String why;
+        try {
+            Process p = new ProcessBuilder(python, script.toString(), dir.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS)) p.destroyForcibly();
+            if (p.exitValue() == 0) return;
+            why = out;
+        } catch (IOException e) {
+            why = e.getMessage();
+        }
+        String message = "VQGAN reference (" + python + " with torch) unavailable: " + why;
+        if (TorchOracle.required() || !why.contains("No module named 'torch'") && !why.contains("Cannot run program")) Assertions.fail(message);
+        Assumptions.abort(message);
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (dir == null) return;
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
+    }
+
+    static Map<String, Tensor> load(String file) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorData> e : SafeTensors.read(dir.resolve(file)).entrySet()) out.put(e.getKey(), Tensor.fromData(e.getValue()));
+        return out;
+    }
+
+    /** Max over elements of |a − e| / max(|e|, 1e-2·max|e|), as OpCheck. */
+    static double relError(Tensor expected, Tensor actual) {
+        assertArrayEquals(expected.shape(), actual.shape(), "shape");
+        float[] e = expected.toFloatArray(), a = actual.contiguous().toFloatArray();
+        double maxAbs = 0;
+        for (float v : e) maxAbs = Math.max(maxAbs, Math.abs(v));
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < e.length; i++) {
+            double err = Math.abs((double) a[i] - e[i]) / Math.max(Math.abs(e[i]), 1e-2 * maxAbs);
+            if (!(err <= worst)) { worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err; at = i; }
+        }
+        if (worst > TOL) System.out.printf("  worst at %d: torch %g, ours %g (max|torch| %g)%n", at, e[at], a[at], maxAbs);
+        return worst;
+    }
+
+    static void assertClose(String what, Tensor expected, Tensor actual) {
+        double err = relError(expected, actual);
+        System.out.printf("vqgan parity %-55s rel %.2e%n", what, err);
+        assertTrue(err <= TOL, what + ": relative error " + err + " > " + TOL);
+    }
+
+    /** Stand-in quantiser holding only taming's codebook, so encoder and decoder load strictly without the real one. */
+    static final class CodebookOnly extends Quantizer {
+        CodebookOnly(int k, int d) {
+            registerModule("embedding", new Embedding(k, d));
+        }
+
+        @Override public Output quantize(Tensor z) { throw new UnsupportedOperationException("codebook stand-in"); }
+        @Override public Tensor decode(Tensor indices) { throw new UnsupportedOperationException("codebook stand-in"); }
+        @Override public int codebookSize() { return CONFIG.nEmbed(); }
+        @Override public int dim() { return CONFIG.embedDim(); }
+    }
+
+    static VqganModel loadedWithStandIn() throws IOException {
+        VqganModel m = new VqganModel(CONFIG, new CodebookOnly(CONFIG.nEmbed(), CONFIG.embedDim()));
+        m.loadStateDict(load("model.safetensors"));
+        return m;
+    }
+
+    static void checkGrads(String group, Tensor out, Tensor upstream, VqganModel m, Map<String, Tensor> ref) {
+        Map<String, Tensor> params = m.namedParameters();
+        List<String> names = new ArrayList<>();
+        for (String k : ref.keySet()) if (k.startsWith(group + ".")) names.add(k.substring(group.length() + 1));
+        assertTrue(names.size() >= 4, "reference has gradients for " + group);
+        List<Tensor> inputs = new ArrayList<>();
+        for (String n : names) inputs.add(params.get(n));
+        List<Tensor> grads = Autograd.grad(List.of(out), Arrays.asList(upstream), inputs, false, false);
+        for (int i = 0; i < names.size(); i++) assertClose(group + " d/d " + names.get(i), ref.get(group + "." + names.get(i)), grads.get(i));
+    }
+
+    @Test
+    void stateDictKeysAreTamings() throws IOException {
+        VqganModel m = new VqganModel(CONFIG, new CodebookOnly(CONFIG.nEmbed(), CONFIG.embedDim()));
+        assertEquals(new TreeSet<>(load("model.safetensors").keySet()), new TreeSet<>(m.stateDict().keySet()));
+        assertTrue(m.stateDict().containsKey("decoder.up.1.upsample.conv.weight"));
+        assertTrue(m.stateDict().containsKey("encoder.down.0.downsample.conv.weight"));
+    }
+
+    @Test
+    void encoderMatchesTaming() throws IOException {
+        VqganModel m = loadedWithStandIn();
+        Map<String, Tensor> ref = load("reference.safetensors");
+        Tensor h = m.encodeToPrequant(ref.get("x"));
+        assertClose("encoder h = quant_conv(encoder(x))", ref.get("h"), h);
+        checkGrads("grad_enc", h, ref.get("gh"), m, ref);
+    }
+
+    @Test
+    void decoderMatchesTaming() throws IOException {
+        VqganModel m = loadedWithStandIn();
+        Map<String, Tensor> ref = load("reference.safetensors");
+        Tensor recon = m.decode(ref.get("quant"));
+        assertClose("decoder reconstruction", ref.get("recon"), recon);
+        Tensor l1 = recon.sub(ref.get("x")).abs().mean();
+        checkGrads("grad_dec", l1, null, m, ref);
+    }
+
+    /** Runs the real VectorQuantizer: indices, quantiser loss, reconstruction and gradients of L1 + codebook loss. */
+    @Test
+    void fullModelMatchesTaming() throws IOException {
+        VqganModel m = new VqganModel(CONFIG);
+        m.loadStateDict(load("model.safetensors"));
+        Map<String, Tensor> ref = load("reference.safetensors");
+        VqganModel.Result r = m.reconstruct(ref.get("x"));
+        assertArrayEquals(ref.get("indices").toLongArray(), r.indices().to(dev.vq4j.core.DType.INT64).toLongArray(), "code indices");
+        assertClose("quantiser loss (legacy)", ref.get("qloss").reshape(), r.quantizerLoss().reshape());
+        assertClose("full reconstruction", ref.get("recon"), r.reconstruction());
+        assertClose("decodeCode(indices)", ref.get("recon"), m.decodeCode(r.indices()));
+        Tensor loss = r.reconstruction().sub(ref.get("x")).abs().mean().add(r.quantizerLoss());
+        assertClose("L1 + codebook loss", ref.get("full_loss").reshape(), loss.reshape());
+        checkGrads("grad_full", loss, null, m, ref);
+    }
+
+    @Test
+    void discriminatorMatchesTaming() throws IOException {
+        NLayerDiscriminator d = new NLayerDiscriminator(3, 16, 3, false, new Rng(3));
+        d.loadStateDict(load("disc.safetensors"));
+        Map<String, Tensor> ref = load("disc_ref.safetensors");
+        d.eval();
+        assertClose("discriminator eval (running stats)", ref.get("out_eval"), d.forward(ref.get("x")));
+        d.train();
+        Tensor x = ref.get("x").detach().requiresGrad(true);
+        Tensor out = d.forward(x);
+        assertClose("discriminator train (batch stats)", ref.get("out_train"), out);
+        Map<String, Tensor> params = d.namedParameters();
+        List<Tensor> grads = Autograd.grad(List.of(out.square().mean()), Arrays.asList((Tensor) null),
+                List.of(x, params.get("main.0.weight"), params.get("main.3.weight")), false, false);
+        assertClose("discriminator d/dx", ref.get("grad_x"), grads.get(0));
+        assertClose("discriminator d/d main.0.weight", ref.get("grad_main.0.weight"), grads.get(1));
+        assertClose("discriminator d/d main.3.weight", ref.get("grad_main.3.weight"), grads.get(2));
+        Map<String, Tensor> buffers = d.namedBuffers();
+        assertClose("discriminator running_mean update", ref.get("running_mean_after"), buffers.get("main.3.running_mean"));
+        assertClose("discriminator running_var update", ref.get("running_var_after"), buffers.get("main.3.running_var"));
+    }
+
+    @Test
+    void discriminatorLossesMatchTaming() throws IOException {
+        Map<String, Tensor> ref = load("disc_ref.safetensors");
+        assertClose("hinge d-loss", ref.get("hinge").reshape(), VqganLoss.hingeDLoss(ref.get("real"), ref.get("fake")).reshape());
+        assertClose("vanilla d-loss", ref.get("vanilla").reshape(), VqganLoss.vanillaDLoss(ref.get("real"), ref.get("fake")).reshape());
+    }
+
+    @Test
+    void lpipsMatchesTaming() throws IOException {
+        Lpips lpips = new Lpips();
+        assertTrue(!lpips.hasWeights());
+        lpips.loadWeights(load("lpips.safetensors"));
+        assertTrue(lpips.hasWeights());
+        Map<String, Tensor> ref = load("lpips_ref.safetensors");
+        Tensor b = ref.get("b").detach().requiresGrad(true);
+        Tensor d = lpips.distance(ref.get("a"), b);
+        assertClose("LPIPS distance", ref.get("d"), d);
+        Tensor gb = Autograd.grad(List.of(d.sum()), Arrays.asList((Tensor) null), List.of(b), false, false).getFirst();
+        assertClose("LPIPS d/d reconstruction", ref.get("grad_b"), gb);
+    }
+}
