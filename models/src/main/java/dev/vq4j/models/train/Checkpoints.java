@@ -61,6 +61,11 @@ public final class Checkpoints {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, ".tmp-" + target.getFileName() + "-");
         try {
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")); // temp dirs start private
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
             StateDicts.save(tmp.resolve(MODEL), model.stateDict(), Map.of("format", "pt"));
             StateDicts.save(tmp.resolve(OPTIMIZER), optimizer.stateDict());
             Map<String, Object> config = new LinkedHashMap<>();
