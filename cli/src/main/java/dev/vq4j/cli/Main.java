@@ -15,6 +15,11 @@ public final class Main {
     static {
         register(new InfoCommand());
         register(new DemoCommand());
+        register(new TrainCommand());
+        register(new EncodeCommand());
+        register(new DecodeCommand());
+        register(new ReconstructCommand());
+        register(new EvalCommand());
     }
 
     private static void register(Command c) {

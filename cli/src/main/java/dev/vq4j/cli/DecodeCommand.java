@@ -1,0 +1,83 @@
+package dev.vq4j.cli;
+
+import dev.vq4j.autograd.Tensor;
+import dev.vq4j.core.DType;
+import dev.vq4j.core.io.SafeTensors;
+import dev.vq4j.core.io.TensorData;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** {@code vq4j decode}: code indices (.npy or .safetensors from {@code vq4j encode}) -> one PNG per image. */
+final class DecodeCommand implements Command {
+    @Override
+    public String name() {
+        return "decode";
+    }
+
+    @Override
+    public String summary() {
+        return "turn code indices (.npy or .safetensors) back into PNG images";
+    }
+
+    @Override
+    public List<Options.Spec> options() {
+        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
+        s.add(Options.Spec.value("codes", null, "codes file from vq4j encode (.npy or .safetensors); required"));
+        s.add(Options.Spec.value("out", "decoded", "directory for image-0000.png, image-0001.png, ..."));
+        return s;
+    }
+
+    @Override
+    public int run(Options options, PrintStream out) {
+        if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
+        if (options.string("codes") == null) throw new UsageException("--codes FILE is required (.npy or .safetensors from vq4j encode)");
+        Path file = Path.of(options.string("codes"));
+        long[] codes;
+        int[] shape;
+        try {
+            if (file.getFileName().toString().endsWith(".safetensors")) {
+                Map<String, TensorData> t = SafeTensors.read(file);
+                TensorData d = t.get("codes");
+                if (d == null && t.size() == 1) d = t.values().iterator().next();
+                if (d == null) throw new UsageException(file + " has no tensor named \"codes\" (has " + t.keySet() + ")");
+                if (d.dtype() != DType.INT64 && d.dtype() != DType.INT32) throw new UsageException(file + ": codes must be int64 or int32, got " + d.dtype());
+                shape = d.shape();
+                codes = d.dtype() == DType.INT64 ? d.longs() : Arrays.stream((int[]) d.data()).asLongStream().toArray();
+            } else {
+                Npy.Array a = Npy.readIntegers(file);
+                shape = a.shape();
+                codes = a.data();
+            }
+        } catch (NoSuchFileException e) {
+            throw new UsageException("--codes " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UsageException("cannot read --codes " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Loaded loaded = Loaded.from(options);
+        int k = loaded.model().quantizer().codebookSize();
+        if (shape.length != 3 || shape[0] < 1)
+            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + ": expected [images, height, width] as vq4j encode writes");
+        for (long c : codes)
+            if (c < 0 || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
+        Tensor images = loaded.model().decode(Tensor.ofLongs(codes, shape));
+        Path dir = Path.of(options.string("out"));
+        try {
+            Files.createDirectories(dir);
+            for (int i = 0; i < images.size(0); i++) ImageFiles.writePng(dir.resolve(String.format("image-%04d.png", i)), images.select(0, i));
+        } catch (IOException e) {
+            throw new UsageException("cannot write to --out " + dir + ": " + e.getMessage());
+        }
+        out.printf("decoded %d images of %dx%d px -> %s/image-0000.png ...%n", images.size(0), images.size(2), images.size(3), dir);
+        return 0;
+    }
+}

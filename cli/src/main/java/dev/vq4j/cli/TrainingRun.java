@@ -1,0 +1,77 @@
+package dev.vq4j.cli;
+
+import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.train.Checkpoints;
+import dev.vq4j.models.train.NonFiniteLossException;
+import dev.vq4j.models.train.StepStats;
+import dev.vq4j.models.train.TrainConfig;
+import dev.vq4j.models.train.TrainListener;
+import dev.vq4j.models.train.Trainer;
+import dev.vq4j.models.vqvae.VqVae;
+import dev.vq4j.models.vqvae.VqVaeConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Shared by {@code vq4j train} and {@code vq4j demo}: data, model, trainer, Ctrl-C hook and progress bar. */
+final class TrainingRun {
+    private TrainingRun() {}
+
+    record Outcome(Trainer trainer, Trainer.Result result, ImageDataset heldOut, double seconds) {}
+
+    /** Opens the data the train config names; the model's image channels follow the data's. */
+    static ImageDataset trainData(TrainConfig t) {
+        return DataSources.open(t.data(), t.imageSize(), t.trainImages(), t.seed(), true);
+    }
+
+    static ImageDataset heldOutData(TrainConfig t) {
+        return t.evalImages() == 0 ? null : DataSources.open(t.data(), t.imageSize(), t.evalImages(), DataSources.heldOutSeed(t.seed()), false);
+    }
+
+    static Outcome run(VqVaeConfig modelConfig, TrainConfig t, Path runDir, Path resumeFrom, PrintStream out) {
+        ImageDataset train = trainData(t), heldOut = heldOutData(t);
+        if (train.channels() != modelConfig.imageChannels())
+            throw new UsageException("the data has " + train.channels() + " channels, the model config says image_channels " + modelConfig.imageChannels());
+        try {
+            modelConfig.checkImageSize(train.height(), train.width());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        VqVae model = Trainer.newModel(modelConfig, t.seed());
+        Trainer trainer = new Trainer(model, t, train, heldOut, runDir);
+        if (resumeFrom != null) trainer.resumeFrom(resumeFrom);
+        int start = trainer.step();
+        out.printf(Locale.ROOT, "data      %s%n", train.describe());
+        out.printf(Locale.ROOT, "model     VQ-VAE, %,d parameters, %s quantiser with %d codes of dim %d, %dx downsampling%n", model.numParameters(),
+                modelConfig.quantizer(), modelConfig.codebookSize(), modelConfig.codeDim(), modelConfig.downsample());
+        out.printf(Locale.ROOT, "run       %s%s%n", runDir, start > 0 ? " (resuming at step " + start + ")" : "");
+        if (start >= t.steps()) throw new UsageException("the checkpoint is already at step " + start + " of " + t.steps() + " (raise --steps to train on)");
+        ProgressBar bar = ProgressBar.forStdout(out, t.steps() - start);
+        Thread hook = trainer.installShutdownHook(Duration.ofSeconds(60));
+        long t0 = System.nanoTime();
+        Trainer.Result result;
+        try {
+            result = trainer.run(new TrainListener() {
+                @Override
+                public void onStep(StepStats s) {
+                    bar.update(s.step() - start, String.format(Locale.ROOT, "step %d  loss %.4f  recon %.4f  usage %3.0f%%  lr %.1e",
+                            s.step(), s.loss(), s.reconLoss(), 100 * s.usage(), s.lr()));
+                }
+            });
+        } catch (NonFiniteLossException e) {
+            throw new IllegalStateException("training stopped: " + e.getMessage() + "; the last checkpoint is in " + runDir.resolve(Checkpoints.DIR), e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down (Ctrl-C): the hook is running and waits for us
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (result.stoppedEarly()) out.printf(Locale.ROOT, "%nstopped at step %d; checkpoint %s (resume with --resume %s)%n", result.finalStep(),
+                result.lastCheckpoint(), runDir);
+        return new Outcome(trainer, result, heldOut, seconds);
+    }
+}
