@@ -1,57 +1,104 @@
 #!/usr/bin/env bash
 # vq4j against its peers, in one run, on this machine: writes docs/PERFORMANCE.md.
 #
-#   bench/compare.sh            full run (all JMH families in the jar + all peers; < 25 min on 2 cores)
-#   bench/compare.sh --quick    tiny shapes, short iterations: tests the pipeline in ~2-3 minutes
+#   bench/compare.sh                   full run: every JMH family + every peer (~13-16 min on 2 cores, see bench/README.md)
+#   bench/compare.sh --quick           tiny shapes, short iterations: tests the pipeline (~3 min)
+#   bench/compare.sh --allow-slow-blas go on even when numpy is not on OpenBLAS (the SGEMM peer is then meaningless)
 #
-# Steps: (a) build bench/target/benchmarks.jar; (b) run each JMH family present in the jar
-# (CodebookSearchBenchmark, SgemmBenchmark, ConvBenchmark, AttentionBenchmark, PeakProbe; absent ones
-# are skipped) with JSON output, vq4j on 2 threads; (c) bench/peers.py (PyTorch, FAISS, numpy) with
-# 2 threads, OMP_WAIT_POLICY=PASSIVE; (d) bench/report.py -> docs/PERFORMANCE.md.
-# Env: JAVA_HOME (default temurin 25), THREADS (default 2), OUT (default bench/target/compare),
-# PEAK_GFLOPS (peak to use when no PeakProbe ran), JMH_EXTRA (extra JMH args, e.g. "-p d=8").
+# Steps: (0) check numpy's BLAS is OpenBLAS; (a) build bench/target/benchmarks.jar; (b) run the JMH families
+# PeakProbe, CodebookSearchBenchmark, SgemmBenchmark, ConvBenchmark, AttentionBenchmark, GroupNormBenchmark
+# (absent ones are skipped) with JSON output, vq4j on $THREADS threads; (c) bench/peers.py (PyTorch, FAISS,
+# numpy) on the shapes JMH ran, $THREADS threads, OMP_WAIT_POLICY=PASSIVE; (d) bench/report.py -> docs/PERFORMANCE.md.
+# Env: JAVA_HOME (default temurin 25), THREADS (default 2), OUT (default bench/target/compare), REPORT,
+# PEAK_GFLOPS (overrides PeakProbe), FAMILIES (subset of the JMH class names), JMH_EXTRA (extra JMH args).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-QUICK=0
-[[ "${1:-}" == "--quick" ]] && QUICK=1
+QUICK=0; ALLOW_SLOW_BLAS=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --allow-slow-blas) ALLOW_SLOW_BLAS=1 ;;
+    *) echo "usage: bench/compare.sh [--quick] [--allow-slow-blas]" >&2; exit 2 ;;
+  esac
+done
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+PY=/usr/bin/python3
 THREADS=${THREADS:-2}
 OUT=${OUT:-bench/target/compare}
 REPORT=${REPORT:-docs/PERFORMANCE.md}
+FAMILIES=${FAMILIES:-PeakProbe CodebookSearchBenchmark SgemmBenchmark ConvBenchmark AttentionBenchmark GroupNormBenchmark}
 mkdir -p "$OUT"
-rm -f "$OUT"/jmh-*.json
+rm -f "$OUT"/jmh-*.json "$OUT"/jmh-*.log "$OUT/commands.txt"
+log_cmd() {  # the command, shell-quoted only where needed, for the report's "Reproduce" section
+  local a line=""
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./=:,+-]+$ ]]; then line+="$a "; else line+="$(printf '%q' "$a") "; fi
+  done
+  printf '%s\n' "${line% }" >> "$OUT/commands.txt"
+}
+# The peers' environment: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on shared machines and slow OpenBLAS down.
+PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS OMP_WAIT_POLICY=PASSIVE)
+
+echo "== (0) numpy's BLAS" >&2
+if ! BLAS=$("${PEER_ENV[@]}" $PY -c '
+import numpy as np; np.ones((8, 8), np.float32) @ np.ones((8, 8), np.float32)
+from threadpoolctl import threadpool_info
+b = [i for i in threadpool_info() if i["user_api"] == "blas"]
+print(" ".join(i["internal_api"] + ":" + i["filepath"] for i in b) or "none")' 2>&1); then
+  echo "   cannot inspect numpy's BLAS: $BLAS" >&2
+  echo "   install threadpoolctl: apt-get install python3-threadpoolctl" >&2
+  exit 2
+fi
+echo "   $BLAS" >&2
+if [[ "$BLAS" != openblas:* ]]; then
+  echo "   numpy is not using OpenBLAS (Debian's reference BLAS is ~50x slower): the SGEMM/peer figures would be meaningless." >&2
+  echo "   Install it with:  apt-get install libopenblas0-pthread   (update-alternatives then points libblas.so.3 at it)" >&2
+  if (( ! ALLOW_SLOW_BLAS )); then echo "   stopping (pass --allow-slow-blas to go on anyway)" >&2; exit 2; fi
+fi
 
 echo "== (a) building benchmarks.jar" >&2
-mvn -q -B -pl bench -am package -DskipTests
+log_cmd mvn -q -B -pl bench -am package -DskipTests
+mvn -q -B -o -pl bench -am package -DskipTests 2>/dev/null || mvn -q -B -pl bench -am package -DskipTests
 JAR=bench/target/benchmarks.jar
 
+# Iterations: overrides every class's @Warmup/@Measurement. Full run budget: see bench/README.md.
 if (( QUICK )); then
-  JMH_ITER=(-f 1 -wi 2 -w 300ms -i 1 -r 300ms)
+  JMH_ITER=(-f 1 -wi 1 -w 1s -i 1 -r 500ms)
 else
-  JMH_ITER=(-f 1 -wi 1 -w 1s -i 3 -r 1s)
+  JMH_ITER=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
 fi
-# Per-family parameter subset for --quick (full runs use each benchmark's own @Param lists).
+# --quick: per-family parameter subsets (same lists as bench/shapes.py QUICK); full runs use each
+# benchmark's own @Param lists, and the peers take whatever shapes JMH ran.
 declare -A QUICK_PARAMS=(
-  [CodebookSearchBenchmark]="-p n=4096 -p d=8,64 -p k=512"
-  [SgemmBenchmark]="-p m=256 -p k=256 -p n=256"
-  [ConvBenchmark]="-p batch=1 -p cin=32 -p cout=32 -p size=16"
-  [AttentionBenchmark]="-p batch=1 -p heads=1 -p seq=64 -p dim=32"
   [PeakProbe]=""
+  [CodebookSearchBenchmark]="-p n=4096 -p d=8,64 -p k=512"
+  [SgemmBenchmark]="-p shape=256"
+  [ConvBenchmark]="-p shape=32x32x16 -p batch=1"
+  [AttentionBenchmark]="-p shape=1x1x64x32"
+  [GroupNormBenchmark]="-p shape=1x64x16x16"
 )
-LIST=$("$JAVA_HOME/bin/java" -jar "$JAR" -l)
-echo "== (b) JMH: $(echo "$LIST" | grep -c '^dev\.' || true) benchmarks in the jar" >&2
-for FAMILY in PeakProbe CodebookSearchBenchmark SgemmBenchmark ConvBenchmark AttentionBenchmark; do
-  if ! grep -q "\.$FAMILY\." <<<"$LIST"; then echo "   $FAMILY: not in the jar, skipped" >&2; continue; fi
+LIST=$("$JAVA" -jar "$JAR" -l)
+echo "== (b) JMH: $(grep -c '^dev\.' <<<"$LIST" || true) benchmarks in the jar" >&2
+LANES=""
+for FAMILY in $FAMILIES; do
+  if ! grep -q "bench.$FAMILY." <<<"$LIST"; then echo "   $FAMILY: not in the jar, skipped" >&2; continue; fi
   PARAMS=()
-  (( QUICK )) && read -r -a PARAMS <<<"${QUICK_PARAMS[$FAMILY]}"
+  if (( QUICK )); then read -r -a PARAMS <<<"${QUICK_PARAMS[$FAMILY]:-}"; fi
+  # One benchmark thread (vq4j parallelises inside, VQ4J_THREADS reaches the forked JVMs through the
+  # environment); PeakProbe instead runs its FMA chains on $THREADS benchmark threads.
+  BT=1; if [[ $FAMILY == PeakProbe ]]; then BT=$THREADS; fi
+  CMD=("$JAVA" -jar "$JAR" "bench.$FAMILY." "${JMH_ITER[@]}" -t "$BT" "${PARAMS[@]}" ${JMH_EXTRA:-} -rf json -rff "$OUT/jmh-$FAMILY.json")
   echo "   $FAMILY ${PARAMS[*]:-}" >&2
-  # VQ4J_THREADS reaches the forked JVMs (their environment is inherited); -t 1: one benchmark thread.
-  if ! VQ4J_THREADS=$THREADS "$JAVA_HOME/bin/java" -jar "$JAR" "\.$FAMILY\." "${JMH_ITER[@]}" -t 1 "${PARAMS[@]}" ${JMH_EXTRA:-} \
-        -rf json -rff "$OUT/jmh-$FAMILY.json" > "$OUT/jmh-$FAMILY.log" 2>&1; then
+  log_cmd env VQ4J_THREADS=$THREADS "${CMD[@]}"
+  START=$SECONDS
+  if ! VQ4J_THREADS=$THREADS "${CMD[@]}" > "$OUT/jmh-$FAMILY.log" 2>&1; then
     echo "   $FAMILY failed (see $OUT/jmh-$FAMILY.log); continuing" >&2
   fi
+  echo "   $FAMILY: $((SECONDS - START)) s" >&2
+  if [[ $FAMILY == PeakProbe ]]; then LANES=$(grep -o 'PeakProbe: [0-9]* lanes' "$OUT/jmh-$FAMILY.log" | head -1 | grep -o '[0-9]*' || true); fi
 done
-/usr/bin/python3 - "$OUT" <<'PY'
+$PY - "$OUT" <<'PY'
 import glob, json, os, sys
 out = sys.argv[1]; merged = []
 for f in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
@@ -60,13 +107,21 @@ json.dump(merged, open(os.path.join(out, "jmh.json"), "w"), indent=1)
 PY
 
 echo "== (c) peers (torch, FAISS, numpy), $THREADS threads" >&2
-PEER_ARGS=(--out "$OUT/peers.json" --threads "$THREADS")
-(( QUICK )) && PEER_ARGS+=(--quick)
-# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set on shared machines and slow OpenBLAS down: unset for the peers only.
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS OMP_WAIT_POLICY=PASSIVE \
-  /usr/bin/python3 bench/peers.py "${PEER_ARGS[@]}"
+PEER_ARGS=(--out "$OUT/peers.json" --jmh "$OUT/jmh.json" --threads "$THREADS")
+if (( QUICK )); then PEER_ARGS+=(--quick); fi
+log_cmd "${PEER_ENV[@]}" $PY bench/peers.py "${PEER_ARGS[@]}"
+START=$SECONDS
+"${PEER_ENV[@]}" $PY bench/peers.py "${PEER_ARGS[@]}"
+echo "   peers: $((SECONDS - START)) s" >&2
 
 echo "== (d) report" >&2
-CMD="bench/compare.sh$( (( QUICK )) && echo ' --quick')"
-/usr/bin/python3 bench/report.py --jmh "$OUT/jmh.json" --peers "$OUT/peers.json" --out "$REPORT" \
-  --command "$CMD" ${PEAK_GFLOPS:+--peak "$PEAK_GFLOPS"} $( (( QUICK )) && echo --quick)
+SELF="bench/compare.sh"
+if (( QUICK )); then SELF+=" --quick"; fi
+if (( ALLOW_SLOW_BLAS )); then SELF+=" --allow-slow-blas"; fi
+if [[ $THREADS != 2 ]]; then SELF="THREADS=$THREADS $SELF"; fi
+REPORT_ARGS=(--jmh "$OUT/jmh.json" --peers "$OUT/peers.json" --out "$REPORT" --threads "$THREADS" --command "$SELF" --commands "$OUT/commands.txt")
+if [[ -n $LANES ]]; then REPORT_ARGS+=(--lanes "$LANES"); fi
+if [[ -n ${PEAK_GFLOPS:-} ]]; then REPORT_ARGS+=(--peak "$PEAK_GFLOPS"); fi
+if (( QUICK )); then REPORT_ARGS+=(--quick); fi
+log_cmd $PY bench/report.py "${REPORT_ARGS[@]}"
+$PY bench/report.py "${REPORT_ARGS[@]}"

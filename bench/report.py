@@ -1,54 +1,46 @@
 #!/usr/bin/python3
 """Writes docs/PERFORMANCE.md from one run of bench/compare.sh: JMH JSON (vq4j) + peers.py JSON.
 
-Matching convention (what each JMH family must expose as @Param names, same as bench/peers.py):
-  CodebookSearchBenchmark  n, d, k                     FLOPs 2·n·k·d
-  SgemmBenchmark           m, k, n                     FLOPs 2·m·k·n
-  ConvBenchmark            batch, cin, cout, size      3×3 pad 1; fwd 2·B·Cout·S²·Cin·9, fwd+bwd 3× that
-  AttentionBenchmark       batch, heads, seq, dim      fwd 4·B·H·S²·d, fwd+bwd 3× that
-The @Benchmark method name is the variant: methods containing "backward" (any case) are matched
-with the peers' fwd+bwd figures, the others with forward. Other params (device, causal, ...) become
-part of the row label. PeakProbe: Mode.Throughput with @OperationsPerInvocation(FLOPs per call),
-so its score is FLOP per time unit; the best PeakProbe score is this machine's peak (or --peak).
+Shapes, FLOP counts and matching: bench/shapes.py. A JMH row matches the peer records of the same
+family, @Benchmark method (= peer variant) and parsed shape. PeakProbe is Mode.Throughput in vector
+FMAs per time unit summed over its threads: GFLOP/s = score · 2 · lanes (lanes printed by the probe
+in its log, passed as --lanes). The best PeakProbe figure is this machine's peak (or --peak).
 
-  /usr/bin/python3 bench/report.py --jmh jmh.json --peers peers.json --out docs/PERFORMANCE.md [--peak GFLOPS] [--command "..."]
+  /usr/bin/python3 bench/report.py --jmh jmh.json --peers peers.json --out docs/PERFORMANCE.md
+        [--lanes 16] [--peak GFLOPS] [--commands commands.txt] [--command "bench/compare.sh"] [--quick]
 """
-import argparse, datetime, json, os, platform, subprocess
+import argparse, datetime, json, os, platform, subprocess, sys
 
-FAMILIES = {  # JMH class -> (peers family, shape keys, forward FLOPs)
-    "CodebookSearchBenchmark": ("codebook", ("n", "d", "k"), lambda p: 2.0 * p["n"] * p["k"] * p["d"]),
-    "SgemmBenchmark": ("sgemm", ("m", "k", "n"), lambda p: 2.0 * p["m"] * p["k"] * p["n"]),
-    "ConvBenchmark": ("conv", ("batch", "cin", "cout", "size"), lambda p: 2.0 * p["batch"] * p["cout"] * p["size"] ** 2 * p["cin"] * 9),
-    "AttentionBenchmark": ("attention", ("batch", "heads", "seq", "dim"), lambda p: 4.0 * p["batch"] * p["heads"] * p["seq"] ** 2 * p["dim"]),
-}
-TITLES = {"codebook": "Nearest-codebook search (top-1, squared L2)", "sgemm": "SGEMM", "conv": "Conv2d 3×3 (batch 8)",
-          "attention": "Attention (softmax, not causal)"}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shapes as S
+
+TITLES = {"codebook": "Nearest-codebook search (top-1, squared L2)", "sgemm": "SGEMM (C = A·B, row-major)",
+          "conv": "Conv2d 3×3 stride 1 pad 1 (no bias)", "attention": "Attention softmax(QKᵀ/√d)V",
+          "groupnorm": "Group norm (32 groups) + SiLU, fused (memory-bound)"}
 UNIT_SECONDS = {"s/op": 1.0, "ms/op": 1e-3, "us/op": 1e-6, "ns/op": 1e-9}
 UNIT_RATE = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
 
 
-def num(v):
+def lscpu():
     try:
-        return int(v)
-    except ValueError:
-        return v
-
-
-def machine(meta):
-    model = "?"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip(); break
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        return {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in out.splitlines() if ":" in l)}
     except OSError:
-        pass
-    jdk = subprocess.run([os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"), "-version"],
-                         capture_output=True, text=True).stderr.splitlines()
+        return {}
+
+
+def machine(meta, threads):
+    info = lscpu()
     flags = open("/proc/cpuinfo").read()
     simd = "AVX-512" if "avx512f" in flags else ("AVX2" if "avx2" in flags else "?")
-    return [f"- CPU: {model} ({simd}), {os.cpu_count()} logical cores visible; vq4j and every peer run with 2 threads",
-            f"- JDK: {jdk[0] if jdk else '?'}; OS: {platform.platform()}",
-            f"- peers: torch {meta.get('torch')}, FAISS {meta.get('faiss')}, numpy {meta.get('numpy')}; BLAS: {meta.get('openblas')}",
+    cores = int(info.get("Core(s) per socket", "0") or 0) * int(info.get("Socket(s)", "1") or 1)
+    java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
+    jdk = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()
+    return [f"- CPU: {info.get('Model name', '?')} ({simd}); {cores or '?'} cores, {os.cpu_count()} hardware threads; "
+            f"vq4j and every peer use {threads} threads",
+            f"- JDK: {' / '.join(jdk[:2]) if jdk else '?'}; OS: {platform.platform()}",
+            f"- peers: torch {meta.get('torch')} ({meta.get('torch_config')}), FAISS {meta.get('faiss')}, numpy {meta.get('numpy')}",
+            f"- BLAS (threadpoolctl, in the peers' process): {meta.get('blas')}",
             f"- peer environment: {meta.get('env')}, torch threads {meta.get('torch_threads')}",
             f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='minutes')}"]
 
@@ -56,7 +48,10 @@ def machine(meta):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jmh", required=True); ap.add_argument("--peers", required=True); ap.add_argument("--out", required=True)
-    ap.add_argument("--peak", type=float, help="peak GFLOP/s when no PeakProbe ran")
+    ap.add_argument("--peak", type=float, help="peak GFLOP/s to use instead of PeakProbe's")
+    ap.add_argument("--lanes", type=int, help="float lanes of PeakProbe's species (from its log)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--commands", help="file with the commands compare.sh ran")
     ap.add_argument("--command", default="bench/compare.sh"); ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
     jmh = json.load(open(a.jmh)) if os.path.exists(a.jmh) and os.path.getsize(a.jmh) else []
@@ -64,76 +59,118 @@ def main():
     meta, records = peers["meta"], peers["records"]
 
     peak, peak_src = a.peak, "--peak" if a.peak else None
-    for r in jmh:
-        if "PeakProbe" in r["benchmark"]:
-            unit = r["primaryMetric"]["scoreUnit"]
-            if unit in UNIT_RATE:
-                g = r["primaryMetric"]["score"] * UNIT_RATE[unit] / 1e9
-                if peak is None or peak_src != "--peak" and g > peak:
-                    peak, peak_src = g, "PeakProbe"
+    if peak is None:
+        lanes = a.lanes or (16 if "avx512f" in open("/proc/cpuinfo").read() else 8)
+        for r in jmh:
+            if r["benchmark"].rsplit(".", 2)[-2] == "PeakProbe" and r["primaryMetric"]["scoreUnit"] in UNIT_RATE:
+                g = r["primaryMetric"]["score"] * UNIT_RATE[r["primaryMetric"]["scoreUnit"]] * 2 * lanes / 1e9
+                if peak is None or g > peak:
+                    peak, peak_src = g, f"PeakProbe, {r.get('threads')} threads, {lanes} lanes × FMA"
 
-    rows = {}  # family -> list of table rows
-    unmatched = []
+    by_key = {}
+    for p in records:
+        by_key.setdefault((p["family"], p["variant"], S.key(p["shape"])), []).append(p)
+    rows, results, unmatched = {}, [], []
     for r in jmh:
         cls, method = r["benchmark"].rsplit(".", 2)[-2:]
-        if cls not in FAMILIES:
-            if "PeakProbe" not in cls: unmatched.append(cls + "." + method)
+        if cls == "PeakProbe":
             continue
-        fam, keys, fwd_flops = FAMILIES[cls]
-        params = {k: num(v) for k, v in r.get("params", {}).items()}
-        if not all(k in params for k in keys):
-            unmatched.append(f"{cls}.{method} {params} (expected params {keys})"); continue
-        backward = "backward" in method.lower()
-        variant = "forwardBackward" if backward else ("forward" if fam in ("conv", "attention") else None)
-        flops = fwd_flops(params) * (3 if backward else 1)
+        if cls not in S.FAMILIES:
+            unmatched.append(f"{cls}.{method} {r.get('params')}"); continue
+        fam, parse, impl = S.FAMILIES[cls]
+        params = r.get("params", {})
+        try:
+            shape = parse(params)
+        except (KeyError, ValueError) as e:
+            unmatched.append(f"{cls}.{method} {params}: cannot parse ({e})"); continue
         unit = r["primaryMetric"]["scoreUnit"]
-        secs = r["primaryMetric"]["score"] * UNIT_SECONDS[unit] if unit in UNIT_SECONDS else None
-        if secs is None:
-            unmatched.append(f"{cls}.{method}: unit {unit} (use Mode.AverageTime)"); continue
-        shape = {k: params[k] for k in keys}
-        extra = {k: v for k, v in params.items() if k not in keys}
-        cands = [p for p in records if p["family"] == fam and p["shape"] == shape and (variant is None or p["variant"] == variant)]
-        best = min(cands, key=lambda p: p["seconds"]) if cands else None
-        label = " ".join(f"{k}={v}" for k, v in shape.items()) + (" " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else "")
-        gf = flops / secs / 1e9
-        row = [label + ("" if variant is None else f" ({'fwd+bwd' if backward else 'fwd'})"), f"{secs * 1e3:.3f}", f"{gf:.1f}",
-               f"{100 * gf / peak:.0f}%" if peak else "—"]
+        if unit not in UNIT_SECONDS:
+            unmatched.append(f"{cls}.{method}: unit {unit} (expected Mode.AverageTime)"); continue
+        secs = r["primaryMetric"]["score"] * UNIT_SECONDS[unit]
+        amount, wunit = S.work(fam, method, shape)
+        variant_impl = {k: params.get(k) for k in impl if str(params.get(k)) != impl[k]}  # e.g. version=2, device=reference
+        cands = by_key.get((fam, method, S.key(shape)), [])
+        best = min(cands, key=lambda p: p["seconds"], default=None)
+        res = dict(fam=fam, method=method, shape=shape, secs=secs, rate=amount / secs / 1e9, unit=wunit, best=best, peers=cands,
+                   main=not variant_impl, err=r["primaryMetric"].get("scoreError"))
+        results.append(res)
+        lab = S.label(fam, shape) + "".join(f" {k}={v}" for k, v in variant_impl.items())
+        if method in ("forward", "forwardBackward"):
+            lab += " fwd" if method == "forward" else " fwd+bwd"
+        row = [lab, f"{secs * 1e3:.3f}", f"{res['rate']:.1f}"]
+        row.append(f"{100 * res['rate'] / peak:.0f}%" if peak and wunit == "FLOP" else "—")
         if fam == "codebook":
             row.append(f"{secs / (shape['n'] * shape['k']) * 1e9:.3f}")
-        if best:
-            row += [best["peer"], f"{best['seconds'] * 1e3:.3f}", f"{best['seconds'] / secs:.2f}×"]
-        else:
-            row += ["—", "—", "—"]
+        row += [best["peer"], f"{best['seconds'] * 1e3:.3f}", f"{best['seconds'] / secs:.2f}×"] if best else ["—", "—", "—"]
         rows.setdefault(fam, []).append(row)
 
-    md = ["# vq4j performance", "",
-          "Produced in one run by `bench/compare.sh`" + (" (**--quick: pipeline test, not figures**)" if a.quick else "") +
-          ": vq4j's JMH benchmarks and the peers (bench/peers.py) on the same machine, same shapes, one after the other.", "",
-          "## Machine", ""] + machine(meta) + [
-          f"- peak: {peak:.1f} GFLOP/s fp32 ({peak_src})" if peak else "- peak: not measured (no PeakProbe in the jar; pass --peak)", "",
-          "Ratio = best peer time / vq4j time (> 1: vq4j faster). GFLOP/s counts the FLOPs of the plain algorithm "
-          "(codebook 2·N·K·D, GEMM 2·M·K·N, conv 2·B·Cout·H·W·Cin·9 fwd, attention 4·B·H·S²·d fwd; fwd+bwd = 3× fwd).", ""]
-    for fam in ("codebook", "sgemm", "conv", "attention"):
-        if fam not in rows: continue
-        head = ["shape", "vq4j ms", "GFLOP/s", "% of peak"] + (["ns / pair"] if fam == "codebook" else []) + ["best peer", "peer ms", "ratio"]
+    md = ["# vq4j performance", ""]
+    if a.quick:
+        md += ["> **--quick run: a pipeline test on tiny shapes with short iterations. These figures mean nothing.**", ""]
+    md += ["Produced in one run by `" + a.command + "`: vq4j's JMH benchmarks (bench/src/main/java/dev/vq4j/bench) and "
+           "the peers (bench/peers.py) on the same machine, same shapes, one after the other.", "",
+           "## Machine", ""] + machine(meta, a.threads) + [
+           f"- peak: {peak:.1f} GFLOP/s fp32 ({peak_src})" if peak else "- peak: not measured (PeakProbe did not run; pass --peak)", "",
+           "vq4j ms = JMH average time per call. Ratio = best peer time / vq4j time (> 1: vq4j faster). GFLOP/s counts "
+           "the plain algorithm's FLOPs for vq4j and peers alike: codebook 2·N·K·D, GEMM 2·M·K·N, conv 2·B·Cout·H·W·Cin·9 "
+           f"forward and {S.CONV_FWD_BWD:g}× that for fwd+bwd (dx, dW), attention 4·B·H·L²·d forward and {S.ATTN_FWD_BWD:g}× that "
+           "for fwd+bwd (FlashAttention-2 count). Group norm is memory-bound: GB/s of minimum traffic (fwd 8 B, fwd+bwd 20 B "
+           "per element).", ""]
+    md += targets(results, a.quick)
+    for fam in S.ORDER:
+        if fam not in rows:
+            md += [f"## {TITLES[fam]}", "", "**No vq4j result in this run** (see the JMH log of this family).", ""]; continue
+        rate = "GB/s" if fam == "groupnorm" else "GFLOP/s"
+        head = ["shape", "vq4j ms", rate, "% of peak"] + (["vq4j ns/pair"] if fam == "codebook" else []) + ["best peer", "peer ms", "ratio"]
         md += [f"## {TITLES[fam]}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         md += ["| " + " | ".join(r) + " |" for r in rows[fam]] + [""]
-        peers_here = sorted({p["peer"] for p in records if p["family"] == fam})
-        md += ["Peers measured: " + ", ".join(peers_here) + ".", ""]
+        md += ["Peers measured: " + (", ".join(sorted({p["peer"] for p in records if p["family"] == fam})) or "none") + ".", ""]
     if unmatched:
         md += ["## Not tabulated", ""] + [f"- {u}" for u in unmatched] + [""]
-    md += ["## All peer timings", "", "| family | variant | shape | peer | ms | GFLOP/s |", "|---|---|---|---|---|---|"]
-    md += [f"| {p['family']} | {p['variant']} | {' '.join(f'{k}={v}' for k, v in p['shape'].items())} | {p['peer']} | "
-           f"{p['seconds'] * 1e3:.3f} | {p['flops'] / p['seconds'] / 1e9:.1f} |" for p in records]
-    md += ["", "## Reproduce", "", "```", a.command, "```", "",
-           "It builds `bench/target/benchmarks.jar` (`mvn -B -pl bench -am package -DskipTests`), runs every JMH family in it "
-           "with JSON output (`java -jar bench/target/benchmarks.jar <Family> -t 1 -rf json`, vq4j using 2 threads via "
-           "`-Dvq4j.threads=2`), runs `bench/peers.py` with `OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE` "
-           "(OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset for that command), then this report (`bench/report.py`). "
-           "`bench/compare.sh --quick` runs a tiny subset to test the pipeline.", ""]
+    md += ["## All peer timings", "", "| family | variant | shape | peer | ms | rate |", "|---|---|---|---|---|---|"]
+    md += [f"| {p['family']} | {p['variant']} | {S.label(p['family'], p['shape'])} | {p['peer']} | "
+           f"{p['seconds'] * 1e3:.3f} | {p['work'] / p['seconds'] / 1e9:.1f} G{p['unit']}/s |" for p in records]
+    md += ["", "## Reproduce", "", "```", a.command, "```", ""]
+    if a.commands and os.path.exists(a.commands):
+        md += ["The commands it ran:", "", "```"] + open(a.commands).read().rstrip().splitlines() + ["```", ""]
+    md += ["One family alone, straight through JMH: see bench/README.md.", ""]
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     open(a.out, "w").write("\n".join(md))
     print(f"wrote {a.out}")
+
+
+def targets(results, quick):
+    """ISSUE3's targets, checked row by row against this run."""
+    out = ["## Targets (ISSUE3)", ""]
+    if quick:
+        out += ["_Quick run: shapes differ from the issue's and timings are noise; shown only to test the check._", ""]
+    out += ["| target | shape | measured | verdict |", "|---|---|---|---|"]
+    n_met = n_all = 0
+
+    def row(target, r, measured, ok):
+        nonlocal n_met, n_all
+        n_all += 1; n_met += ok is True
+        out.append(f"| {target} | {S.label(r['fam'], r['shape'])} | {measured} | "
+                   f"{'met' if ok else ('**missed**' if ok is False else 'no peer measured')} |")
+
+    for r in sorted((r for r in results if r["main"]), key=lambda r: S.ORDER.index(r["fam"])):
+        b, fam = r["best"], r["fam"]
+        ratio = b["seconds"] / r["secs"] if b else None
+        if fam == "codebook" and r["shape"]["d"] <= 8:
+            row("codebook ≥ 10× best peer (D ≤ 8)", r, f"{ratio:.2f}× {b['peer']}" if b else "—", ratio >= 10 if b else None)
+        elif fam == "codebook" and r["shape"]["d"] >= 32:
+            row("codebook ≥ 170 GFLOP/s (D ≥ 32)", r, f"{r['rate']:.1f} GFLOP/s", r["rate"] >= 170)
+        elif fam == "sgemm":
+            ob = next((p for p in r["peers"] if "OpenBLAS" in p["peer"]), None)
+            share = ob["seconds"] / r["secs"] if ob else None
+            row("SGEMM ≥ 85% of OpenBLAS (numpy matmul)", r, f"{r['rate']:.1f} vs {ob['work'] / ob['seconds'] / 1e9:.1f} GFLOP/s = "
+                f"{100 * share:.0f}%" if ob else "—", share >= 0.85 if ob else None)
+        elif fam == "conv" and r["method"] == "forwardBackward":
+            row("conv fwd+bwd ≥ PyTorch", r, f"{ratio:.2f}×" if b else "—", ratio >= 1 if b else None)
+        elif fam == "attention" and r["method"] == "forwardBackward":
+            row("attention fwd+bwd ≥ 1.5× PyTorch", r, f"{ratio:.2f}×" if b else "—", ratio >= 1.5 if b else None)
+    out += ["", f"{n_met} of {n_all} targets met.", ""]
+    return out
 
 
 if __name__ == "__main__":
