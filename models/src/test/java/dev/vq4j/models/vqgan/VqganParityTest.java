@@ -239,6 +239,10 @@ class VqganParityTest {
         VqganCheckpoint.Loaded l = VqganCheckpoint.load(VqganCheckpoint.readConfig(dir.resolve("model.yaml")), dir.resolve("model.ckpt"), true, true);
         assertTrue(l.report().clean(), l.report().format());
         VqganModel m = l.model();
+        // the pickle path yields exactly the safetensors weights
+        Map<String, Tensor> st = load("model.safetensors"), loaded = m.stateDict();
+        assertEquals(st.keySet(), loaded.keySet());
+        for (String k : st.keySet()) assertArrayEquals(st.get(k).toFloatArray(), loaded.get(k).contiguous().toFloatArray(), k);
         Map<String, Tensor> ref = load("reference.safetensors");
         VqganModel.Result r = m.reconstruct(ref.get("x"));
         assertArrayEquals(ref.get("indices").toLongArray(), r.indices().to(dev.vq4j.core.DType.INT64).toLongArray(), "code indices (.ckpt)");
