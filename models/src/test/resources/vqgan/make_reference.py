@@ -278,6 +278,40 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
+def write_yaml(path):
+    """taming's configs/*.yaml layout for CONFIG; the discriminator as built below (ndf 16, 3 layers)."""
+    c = CONFIG
+    with open(path, "w") as f:
+        f.write("""model:
+  base_learning_rate: 4.5e-06
+  target: taming.models.vqgan.VQModel
+  params:
+    embed_dim: %d
+    n_embed: %d
+    ddconfig:
+      double_z: False
+      z_channels: %d
+      resolution: %d
+      in_channels: 3
+      out_ch: 3
+      ch: %d
+      ch_mult: [ %s ]  # num_down = len(ch_mult)-1
+      num_res_blocks: %d
+      attn_resolutions: [%s]
+      dropout: 0.0
+    lossconfig:
+      target: taming.modules.losses.vqperceptual.VQLPIPSWithDiscriminator
+      params:
+        disc_conditional: False
+        disc_in_channels: 3
+        disc_start: 10000
+        disc_weight: 0.8
+        disc_ndf: 16
+        codebook_weight: 1.0
+""" % (c["embed_dim"], c["n_embed"], c["z_channels"], c["resolution"], c["ch"], ",".join(map(str, c["ch_mult"])),
+       c["num_res_blocks"], ",".join(map(str, c["attn_resolutions"]))))
+
+
 def perturb_norms(module, g):
     for m in module.modules():
         if isinstance(m, (nn.GroupNorm, nn.BatchNorm2d)):
@@ -356,6 +390,7 @@ def main(out):
     disc.double()
     for k, v in dsd.items():
         ckpt_sd["loss.discriminator." + k] = v
+    write_yaml(out + "/model.yaml")
     torch.save({"state_dict": ckpt_sd, "global_step": 0, "epoch": 0, "pytorch-lightning_version": "1.0.8"}, out + "/model.ckpt")
 
     # discriminator: eval (running statistics), then train (batch statistics)

@@ -30,6 +30,7 @@ final class DecodeCommand implements Command {
     @Override
     public List<Options.Spec> options() {
         List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
+        s.add(VqganInference.configOption());
         s.add(Options.Spec.value("codes", null, "codes file from vq4j encode (.npy or .safetensors); required"));
         s.add(Options.Spec.value("out", "decoded", "directory for image-0000.png, image-0001.png, ..."));
         return s;
@@ -37,6 +38,7 @@ final class DecodeCommand implements Command {
 
     @Override
     public int run(Options options, PrintStream out) {
+        if (options.string("config") != null) return VqganInference.decode(options, out);
         if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
         if (options.string("codes") == null) throw new UsageException("--codes FILE is required (.npy or .safetensors from vq4j encode)");
         Path file = Path.of(options.string("codes"));

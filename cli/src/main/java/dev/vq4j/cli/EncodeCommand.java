@@ -31,6 +31,7 @@ final class EncodeCommand implements Command {
     @Override
     public List<Options.Spec> options() {
         List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
+        s.add(VqganInference.configOption());
         s.addAll(Loaded.dataOptions("16"));
         s.add(Options.Spec.value("out", "codes.npy", "output file: .npy (int64) or .safetensors (tensor \"codes\")"));
         s.add(Options.Spec.value("batch", "32", "images per forward pass"));
@@ -39,6 +40,7 @@ final class EncodeCommand implements Command {
 
     @Override
     public int run(Options options, PrintStream out) {
+        if (options.string("config") != null) return VqganInference.encode(options, out);
         if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
         Path file = Path.of(options.string("out"));
         String name = file.getFileName().toString();

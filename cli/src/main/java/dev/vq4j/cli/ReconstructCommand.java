@@ -25,6 +25,7 @@ final class ReconstructCommand implements Command {
     @Override
     public List<Options.Spec> options() {
         List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
+        s.add(VqganInference.configOption());
         s.addAll(Loaded.dataOptions("8"));
         s.add(Options.Spec.value("out", "reconstructions.png", "output PNG"));
         return s;
@@ -32,6 +33,7 @@ final class ReconstructCommand implements Command {
 
     @Override
     public int run(Options options, PrintStream out) {
+        if (options.string("config") != null) return VqganInference.reconstruct(options, out);
         if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
         Path png = Path.of(options.string("out"));
         if (!png.getFileName().toString().endsWith(".png")) throw new UsageException("--out must end in .png, got " + png);

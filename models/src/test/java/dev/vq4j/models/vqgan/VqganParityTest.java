@@ -219,4 +219,72 @@ class VqganParityTest {
         Tensor gb = Autograd.grad(List.of(d.sum()), Arrays.asList((Tensor) null), List.of(b), false, false).getFirst();
         assertClose("LPIPS d/d reconstruction", ref.get("grad_b"), gb);
     }
+
+    /** taming's model.yaml → the config the test builds by hand. */
+    @Test
+    void tamingYamlGivesTheConfig() throws IOException {
+        VqganCheckpoint.Config c = VqganCheckpoint.readConfig(dir.resolve("model.yaml"));
+        assertEquals(CONFIG, c.model());
+        assertEquals(10000, c.loss().discStart());
+        assertEquals(16, c.loss().discNdf());
+        assertEquals(0.8f, c.loss().discWeight());
+        assertEquals(VqganLoss.DiscLoss.HINGE, c.loss().discLoss());
+        // our own yaml writer round-trips
+        assertEquals(c, VqganCheckpoint.config(dev.vq4j.core.io.Yaml.parse(VqganCheckpoint.toYaml(c.model(), c.loss()))));
+    }
+
+    /** The Lightning-style torch.save checkpoint (safe pickle reader) reproduces taming's outputs, loss keys going to VqganLoss. */
+    @Test
+    void fullModelFromLightningCheckpointMatchesTaming() throws IOException {
+        VqganCheckpoint.Loaded l = VqganCheckpoint.load(VqganCheckpoint.readConfig(dir.resolve("model.yaml")), dir.resolve("model.ckpt"), true, true);
+        assertTrue(l.report().clean(), l.report().format());
+        VqganModel m = l.model();
+        // the pickle path yields exactly the safetensors weights
+        Map<String, Tensor> st = load("model.safetensors"), loaded = m.stateDict();
+        assertEquals(st.keySet(), loaded.keySet());
+        for (String k : st.keySet()) assertArrayEquals(st.get(k).toFloatArray(), loaded.get(k).contiguous().toFloatArray(), k);
+        Map<String, Tensor> ref = load("reference.safetensors");
+        VqganModel.Result r = m.reconstruct(ref.get("x"));
+        assertArrayEquals(ref.get("indices").toLongArray(), r.indices().to(dev.vq4j.core.DType.INT64).toLongArray(), "code indices (.ckpt)");
+        assertClose("encoder h (.ckpt)", ref.get("h"), m.encodeToPrequant(ref.get("x")));
+        assertClose("quantiser loss (.ckpt)", ref.get("qloss").reshape(), r.quantizerLoss().reshape());
+        assertClose("full reconstruction (.ckpt)", ref.get("recon"), r.reconstruction());
+        // the discriminator came from loss.discriminator.*: same outputs as from disc.safetensors
+        Map<String, Tensor> dref = load("disc_ref.safetensors");
+        l.loss().discriminator().eval();
+        assertClose("discriminator eval (.ckpt loss.*)", dref.get("out_eval"), l.loss().discriminator().forward(dref.get("x")));
+        assertTrue(!l.loss().perceptualLoss().hasWeights(), "no LPIPS keys in the checkpoint: perceptual weight 0");
+        // and the model-only load ignores loss.* keys
+        assertClose("full reconstruction (model-only load)", ref.get("recon"),
+                VqganCheckpoint.load(dir.resolve("model.yaml"), dir.resolve("model.ckpt")).model().forward(ref.get("x")));
+    }
+
+    @Test
+    void loaderRejectsWrongShapedAndMissingKeysWithAReport() throws IOException {
+        Map<String, Tensor> sd = new LinkedHashMap<>(load("model.safetensors"));
+        sd.remove("decoder.conv_out.bias");
+        sd.put("encoder.conv_in.weight", Tensor.zeros(32, 3, 5, 5));
+        sd.put("encoder.extra.weight", Tensor.zeros(2));
+        Path bad = dir.resolve("bad.safetensors");
+        dev.vq4j.autograd.nn.StateDicts.save(bad, sd);
+        VqganCheckpoint.Config c = VqganCheckpoint.readConfig(dir.resolve("model.yaml"));
+        IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class, () -> VqganCheckpoint.load(c, bad, false, true));
+        String msg = e.getMessage();
+        System.out.println(msg);
+        assertTrue(msg.contains("1 missing, 1 unexpected, 1 mis-shaped"), msg);
+        assertTrue(msg.contains("\n  missing:    decoder.conv_out.bias"), msg);
+        assertTrue(msg.contains("\n  unexpected: encoder.extra.weight"), msg);
+        assertTrue(msg.contains("\n  mis-shaped: encoder.conv_in.weight is [32, 3, 5, 5] in the checkpoint, the model's is [32, 3, 3, 3]"), msg);
+        // non-strict: the shape error still fails, missing/unexpected alone are reported
+        Assertions.assertThrows(IllegalArgumentException.class, () -> VqganCheckpoint.load(c, bad, false, false));
+        sd.put("encoder.conv_in.weight", load("model.safetensors").get("encoder.conv_in.weight"));
+        dev.vq4j.autograd.nn.StateDicts.save(bad, sd);
+        VqganCheckpoint.Loaded l = VqganCheckpoint.load(c, bad, false, false);
+        assertEquals(List.of("decoder.conv_out.bias"), l.report().missing());
+        assertEquals(List.of("encoder.extra.weight"), l.report().unexpected());
+        // a wrong-shaped discriminator tensor in the loss part is reported with its loss. name
+        IllegalArgumentException d = Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VqganCheckpoint.load(new VqganCheckpoint.Config(c.model(), VqganLoss.Options.defaults(0)), dir.resolve("model.ckpt"), true, true));
+        assertTrue(d.getMessage().contains("mis-shaped: discriminator.main.0.weight is [16, 3, 4, 4] in the checkpoint, the model's is [64, 3, 4, 4]"), d.getMessage());
+    }
 }
