@@ -60,21 +60,21 @@ final class CpuElementwise {
     private static void unaryRun(UnaryOp op, float[] x, int xa, float[] y, int ya, int n, float a) {
         int i = 0, bound = n - n % L;
         switch (op) {
-            case EXP -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xa + i).lanewise(VectorOperators.EXP).intoArray(y, ya + i); }
+            case EXP -> { for (; i < bound; i += L) VectorExp.exp(FloatVector.fromArray(S, x, xa + i)).intoArray(y, ya + i); }
             case SILU -> {
                 for (; i < bound; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, xa + i);
-                    v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, ya + i);
+                    v.div(VectorExp.exp(v.neg()).add(1f)).intoArray(y, ya + i);
                 }
             }
             case SIGMOID -> {
                 for (; i < bound; i += L)
-                    FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, x, xa + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, ya + i);
+                    FloatVector.broadcast(S, 1f).div(VectorExp.exp(FloatVector.fromArray(S, x, xa + i).neg()).add(1f)).intoArray(y, ya + i);
             }
             case SILU_GRAD -> { // s (1 + x (1 - s)), s = sigmoid(x)
                 for (; i < bound; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, xa + i);
-                    FloatVector s = FloatVector.broadcast(S, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+                    FloatVector s = FloatVector.broadcast(S, 1f).div(VectorExp.exp(v.neg()).add(1f));
                     s.mul(v.mul(s.neg().add(1f)).add(1f)).intoArray(y, ya + i);
                 }
             }

@@ -125,7 +125,7 @@ final class CpuGroupNorm {
                 FloatVector v = FloatVector.fromArray(S, a, at + i).sub(shift);
                 acc = square ? v.fma(v, acc) : acc.add(v);
             }
-            double run = acc.reduceLanes(VectorOperators.ADD);
+            double run = LaneSum.of(acc);
             for (; i < end; i++) {
                 double v = a[at + i] - shift;
                 run += square ? v * v : v;
@@ -140,7 +140,7 @@ final class CpuGroupNorm {
         int i = 0;
         for (; i + L <= len; i += L) {
             FloatVector z = FloatVector.fromArray(S, x, xAt + i).fma(scale, shift);
-            if (swish) z = z.div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+            if (swish) z = z.div(VectorExp.exp(z.neg()).add(1f));
             z.intoArray(y, yAt + i);
         }
         for (; i < len; i++) {
@@ -163,14 +163,14 @@ final class CpuGroupNorm {
                 FloatVector d = FloatVector.fromArray(S, g, gAt + i);
                 if (swish) {
                     FloatVector z = xhat.fma(w, b);
-                    FloatVector s = FloatVector.broadcast(S, 1f).div(z.neg().lanewise(VectorOperators.EXP).add(1f));
+                    FloatVector s = FloatVector.broadcast(S, 1f).div(VectorExp.exp(z.neg()).add(1f));
                     d = d.mul(s.mul(z.mul(s.neg().add(1f)).add(1f)));
                 }
                 d.intoArray(dz, dzAt + i);
                 accD = accD.add(d);
                 accDX = d.fma(xhat, accDX);
             }
-            double runD = accD.reduceLanes(VectorOperators.ADD), runDX = accDX.reduceLanes(VectorOperators.ADD);
+            double runD = LaneSum.of(accD), runDX = LaneSum.of(accDX);
             for (; i < end; i++) {
                 float xhat = (x[xAt + i] - mu) * r;
                 float d = g[gAt + i];

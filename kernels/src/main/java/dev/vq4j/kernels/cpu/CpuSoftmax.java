@@ -40,11 +40,11 @@ final class CpuSoftmax {
                     if (max == Float.NEGATIVE_INFINITY) max = 0f;
                     FloatVector sv = FloatVector.zero(S);
                     for (i = 0; i + L <= n; i += L) {
-                        FloatVector e = FloatVector.fromArray(S, X, xa + i).sub(max).lanewise(VectorOperators.EXP);
+                        FloatVector e = VectorExp.exp(FloatVector.fromArray(S, X, xa + i).sub(max));
                         if (!log) e.intoArray(Y, ya + i);
                         sv = sv.add(e);
                     }
-                    double sum = sv.reduceLanes(VectorOperators.ADD);
+                    double sum = LaneSum.of(sv);
                     for (; i < n; i++) {
                         double e = Math.exp(X[xa + i] - max);
                         if (!log) Y[ya + i] = (float) e;
@@ -76,12 +76,12 @@ final class CpuSoftmax {
                         FloatVector g = FloatVector.fromArray(S, G, ga + i);
                         acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, Y, ya + i), acc);
                     }
-                    double dot = acc.reduceLanes(VectorOperators.ADD);
+                    double dot = LaneSum.of(acc);
                     for (; i < n; i++) dot += log ? G[ga + i] : (double) G[ga + i] * Y[ya + i];
                     float s = (float) dot;
                     for (i = 0; i + L <= n; i += L) {
                         FloatVector g = FloatVector.fromArray(S, G, ga + i), yv = FloatVector.fromArray(S, Y, ya + i);
-                        FloatVector r = log ? yv.lanewise(VectorOperators.EXP).mul(-s).add(g) : g.sub(s).mul(yv);
+                        FloatVector r = log ? VectorExp.exp(yv).mul(-s).add(g) : g.sub(s).mul(yv);
                         r.intoArray(D, da + i);
                     }
                     for (; i < n; i++) D[da + i] = log ? (float) (G[ga + i] - Math.exp(Y[ya + i]) * dot) : Y[ya + i] * (G[ga + i] - s);

@@ -93,4 +93,33 @@ class CpuDeterminismTest {
         float[] first = matmul(cpu, x, y, m, k, n);
         for (int run = 0; run < 5; run++) assertBitIdentical(first, matmul(cpu, x, y, m, k, n), "run " + run);
     }
+
+    /**
+     * The kernels with exp inside (softmax, group norm + swish, attention) give the same bits before
+     * and after the JIT compiles them: the first call runs interpreted, the last ones C2-compiled.
+     */
+    @Test
+    void expKernelsGiveTheSameBitsInterpretedAndCompiled() {
+        int rows = 128, cols = 128; // as many elements as a [1, 64, 16, 16] feature map
+        float[] x = data(21, rows * cols), w = data(22, 64), bias = data(23, 64);
+        float[] first = null;
+        for (int rep = 0; rep < 200; rep++) {
+            Buffer sm = cpu.allocate(DType.FLOAT32, rows * cols), gn = cpu.allocate(DType.FLOAT32, rows * cols);
+            Buffer att = cpu.allocate(DType.FLOAT32, rows * cols), lse = cpu.allocate(DType.FLOAT32, rows);
+            Buffer mean = cpu.allocate(DType.FLOAT32, 32), rstd = cpu.allocate(DType.FLOAT32, 32);
+            View in = View.contiguous(cpu.upload(x), rows, cols);
+            cpu.softmax(in, View.contiguous(sm, rows, cols), false);
+            View img = View.contiguous(cpu.upload(x), 1, 64, 16, 16);
+            cpu.groupNorm(img, View.contiguous(cpu.upload(w), 64), View.contiguous(cpu.upload(bias), 64), 32, 1e-6f, true,
+                    View.contiguous(gn, 1, 64, 16, 16), View.contiguous(mean, 1, 32), View.contiguous(rstd, 1, 32));
+            View q = View.contiguous(cpu.upload(x), 1, 1, rows, cols);
+            cpu.attention(q, q, q, View.contiguous(att, 1, 1, rows, cols), View.contiguous(lse, 1, 1, rows), 0.1f, false);
+            float[] now = new float[3 * rows * cols];
+            System.arraycopy((float[]) cpu.download(View.contiguous(sm, rows * cols)), 0, now, 0, rows * cols);
+            System.arraycopy((float[]) cpu.download(View.contiguous(gn, rows * cols)), 0, now, rows * cols, rows * cols);
+            System.arraycopy((float[]) cpu.download(View.contiguous(att, rows * cols)), 0, now, 2 * rows * cols, rows * cols);
+            if (first == null) first = now;
+            else if (rep % 40 == 0 || rep == 199) assertBitIdentical(first, now, "softmax | group norm + swish | attention, repetition " + rep);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.vq4j.kernels.cpu.attention;
 
+import dev.vq4j.kernels.cpu.LaneSum;
+import dev.vq4j.kernels.cpu.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -117,11 +119,11 @@ final class BlockMath {
     static float expRow(float[] row, int at, float scale, float shift) {
         FloatVector sum = FloatVector.zero(SPECIES);
         for (int x = 0; x < BLOCK; x += LANES) {
-            FloatVector e = FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(shift));
             e.intoArray(row, at + x);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return (float) LaneSum.of(sum);
     }
 
     /** {@code max_x row[at + x] * scale} over x < BLOCK. */
@@ -135,7 +137,7 @@ final class BlockMath {
     static void expRowShifted(float[] row, int at, float scale, float[] shift, int sAt) {
         for (int x = 0; x < BLOCK; x += LANES) {
             FloatVector e = FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(FloatVector.fromArray(SPECIES, shift, sAt + x));
-            e.lanewise(VectorOperators.EXP).intoArray(row, at + x);
+            VectorExp.exp(e).intoArray(row, at + x);
         }
     }
 
