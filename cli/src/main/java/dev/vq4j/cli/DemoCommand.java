@@ -10,6 +10,7 @@ import dev.vq4j.models.train.TrainListener;
 import dev.vq4j.models.train.Trainer;
 import dev.vq4j.models.viz.Plots;
 import dev.vq4j.models.vqvae.JsonWriter;
+import dev.vq4j.models.vqvae.QuantizerOptions;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ final class DemoCommand implements Command {
                 Options.Spec.value("batch", "16", "images per step"),
                 Options.Spec.value("image-size", "32", "image side in pixels"),
                 Options.Spec.value("seed", "1", "random seed (data, initialisation, data order)"),
+                Options.Spec.value("dead-code-threshold", "0", "restart codes used less than this many times per batch (moving average), 0 = off"),
                 Options.Spec.value("out", null, "run directory (default runs/demo-<timestamp>)"));
     }
 
@@ -77,7 +79,9 @@ final class DemoCommand implements Command {
         if (size < 8 || size % 4 != 0) throw new UsageException("--image-size must be a multiple of 4 and >= 8, got " + size);
         Path runDir = options.string("out") != null ? Path.of(options.string("out"))
                 : Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        VqVaeConfig model = new VqVaeConfig(3, 64, 32, 2, 4, "vq", 128, 16, 0.25, false);
+        double deadCode = options.number("dead-code-threshold");
+        if (!(deadCode >= 0) || !Double.isFinite(deadCode)) throw new UsageException("--dead-code-threshold must be a number >= 0, got " + options.string("dead-code-threshold"));
+        VqVaeConfig model = new VqVaeConfig(3, 64, 32, 2, 4, "vq", 128, 16, 0.25, false).withOptions(QuantizerOptions.DEFAULTS.withDeadCodeThreshold(deadCode));
         InfoCommand.print(out);
         out.println();
         if (auto) {
