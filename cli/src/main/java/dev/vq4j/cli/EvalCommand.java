@@ -1,6 +1,7 @@
 package dev.vq4j.cli;
 
 import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.metrics.Ssim;
 import dev.vq4j.models.train.Evaluation;
 import dev.vq4j.models.vqvae.JsonWriter;
 
@@ -47,7 +48,8 @@ final class EvalCommand implements Command {
         out.println("checkpoint  " + loaded.info().directory());
         out.println("data        " + data.describe());
         out.printf(Locale.ROOT, "PSNR        %.2f dB%n", r.psnr());
-        out.printf(Locale.ROOT, "SSIM        %.4f%n", r.ssim());
+        if (Double.isNaN(r.ssim())) out.printf(Locale.ROOT, "SSIM        n/a (images smaller than its %dx%d window)%n", Ssim.WINDOW, Ssim.WINDOW);
+        else out.printf(Locale.ROOT, "SSIM        %.4f%n", r.ssim());
         out.printf(Locale.ROOT, "usage       %.1f%% (%d of %d codes)%n", 100 * r.usage(), Math.round(r.usage() * k), k);
         out.printf(Locale.ROOT, "perplexity  %.1f%n", r.perplexity());
         if (options.string("json") != null) {
@@ -55,7 +57,7 @@ final class EvalCommand implements Command {
             m.put("checkpoint", loaded.info().directory().toAbsolutePath().toString());
             m.put("images", r.images());
             m.put("psnr", r.psnr());
-            m.put("ssim", r.ssim());
+            m.put("ssim", Double.isNaN(r.ssim()) ? null : r.ssim());
             m.put("mse", r.mse());
             m.put("usage", r.usage());
             m.put("perplexity", r.perplexity());

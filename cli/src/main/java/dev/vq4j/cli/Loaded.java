@@ -20,7 +20,8 @@ record Loaded(Checkpoints.Info info, VqVae model) {
                 Options.Spec.value("data", null, "images: builtin, folder:PATH, mnist:PATH, cifar10:PATH (default: built-in held-out images)"),
                 Options.Spec.value("count", defaultCount, "how many images (built-in: generated; files: at most, 0 = all)"),
                 Options.Spec.value("image-size", null, "image side in pixels (default: the checkpoint's)"),
-                Options.Spec.value("seed", null, "seed of built-in images (default: the held-out seed of the checkpoint's run)"));
+                Options.Spec.value("seed", null, "seed of built-in images (default: the held-out seed of the checkpoint's run)"),
+                Options.Spec.flag("skip-bad-files", "image folders: leave undecodable files out with a warning (default: the first one is an error)"));
     }
 
     static Loaded from(Options options) {
@@ -42,7 +43,7 @@ record Loaded(Checkpoints.Info info, VqVae model) {
         String data = options.string("data") != null ? options.string("data") : "builtin";
         int count = options.integer("count");
         if (count < 0) throw new UsageException("--count must be >= 0, got " + count);
-        ImageDataset d = DataSources.open(data, size, count, seed, false);
+        ImageDataset d = DataSources.open(data, size, count, seed, false, options.flag("skip-bad-files"));
         if (d.channels() != model.config().imageChannels())
             throw new UsageException("the images have " + d.channels() + " channels, the checkpoint's model expects " + model.config().imageChannels());
         try {

@@ -51,10 +51,23 @@ final class TrainCommand implements Command {
             new Setting("residual-channels", "model", "residual_channels", 'i', "channels inside residual blocks (default 32)"),
             new Setting("residual-layers", "model", "residual_layers", 'i', "residual blocks per stack (default 2)"),
             new Setting("downsample", "model", "downsample", 'i', "downsampling factor, a power of two (default 4)"),
-            new Setting("quantizer", "model", "quantizer", 's', "quantiser kind (default vq)"),
-            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128)"),
-            new Setting("code-dim", "model", "code_dim", 'i', "code dimension (default 16)"),
-            new Setting("beta", "model", "beta", 'd', "commitment weight (default 0.25)"));
+            new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq)"),
+            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128; fsq: product of --levels; lfq: 2^code-dim)"),
+            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16; fsq: number of --levels)"),
+            new Setting("beta", "model", "beta", 'd', "commitment weight; lfq: its commitment weight (default 0.25)"),
+            new Setting("legacy", "model", "legacy", 'b', "vq: taming-transformers' loss weighting"),
+            new Setting("cosine", "model", "cosine", 'b', "vq, ema, residual: l2-normalised codes and latents"),
+            new Setting("kmeans-init", "model", "kmeans_iters", 'i', "vq, ema, residual, factorized: k-means on the first batch, this many Lloyd iterations (default 0 = off)"),
+            new Setting("dead-code-threshold", "model", "dead_code_threshold", 'd',
+                    "vq, ema, residual, factorized: restart codes used less than this many times per batch (moving average) from current latents (default 0 = off)"),
+            new Setting("ema-decay", "model", "ema_decay", 'd', "ema: decay of the moving averages (default 0.99)"),
+            new Setting("ema-eps", "model", "ema_eps", 'd', "ema: Laplace smoothing epsilon (default 1e-5)"),
+            new Setting("stages", "model", "stages", 'i', "residual: number of stages (default 4)"),
+            new Setting("quantize-dropout", "model", "quantize_dropout", 'b', "residual: train with a random number of leading stages"),
+            new Setting("levels", "model", "levels", 'L', "fsq: levels per channel, comma-separated (default 8,5,5,5)"),
+            new Setting("factor-dim", "model", "factor_dim", 'i', "factorized: dimension of the l2-normalised codes (default 8)"),
+            new Setting("entropy-weight", "model", "entropy_weight", 'd', "lfq: weight of the entropy loss (default 0.1)"),
+            new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)"));
 
     @Override
     public String name() {
@@ -72,8 +85,7 @@ final class TrainCommand implements Command {
         specs.add(Options.Spec.value("config", null, "JSON file {\"model\": {...}, \"train\": {...}}; flags override it"));
         specs.add(Options.Spec.value("out", null, "run directory for checkpoints and the log (default runs/train-<timestamp>)"));
         specs.add(Options.Spec.value("resume", null, "continue from a checkpoint or run directory (only --steps may change)"));
-        for (Setting s : SETTINGS) specs.add(Options.Spec.value(s.flag(), null, s.help()));
-        specs.add(Options.Spec.flag("legacy", "taming-transformers' loss weighting in the quantiser"));
+        for (Setting s : SETTINGS) specs.add(s.type() == 'b' ? Options.Spec.flag(s.flag(), s.help()) : Options.Spec.value(s.flag(), null, s.help()));
         return specs;
     }
 
@@ -87,7 +99,7 @@ final class TrainCommand implements Command {
             for (Setting s : SETTINGS)
                 if (!s.flag().equals("steps") && options.string(s.flag()) != null)
                     throw new UsageException("--" + s.flag() + " cannot change when resuming (only --steps can); start a new run with --out instead");
-            if (options.string("config") != null || options.flag("legacy")) throw new UsageException("--config and --legacy cannot be used with --resume");
+            if (options.string("config") != null) throw new UsageException("--config cannot be used with --resume (the checkpoint holds the config)");
             try {
                 resume = Checkpoints.resolve(Path.of(options.string("resume")));
                 Checkpoints.Info info = Checkpoints.info(resume);
@@ -107,7 +119,6 @@ final class TrainCommand implements Command {
                 String v = options.string(s.flag());
                 if (v != null) (s.section().equals("model") ? m : t).put(s.key(), parse(s, v));
             }
-            if (options.flag("legacy")) m.put("legacy", true);
             try {
                 train = TrainConfig.fromMap(t);
                 model = VqVaeConfig.fromMap(m); // validated before the data is opened, so config errors come first
@@ -143,10 +154,20 @@ final class TrainCommand implements Command {
             return switch (s.type()) {
                 case 'i', 'l' -> Long.parseLong(v);
                 case 'd' -> Double.parseDouble(v);
+                case 'b' -> Boolean.TRUE;
+                case 'L' -> {
+                    List<Long> list = new ArrayList<>();
+                    for (String part : v.split(",", -1)) list.add(Long.parseLong(part.strip()));
+                    yield list;
+                }
                 default -> v;
             };
         } catch (NumberFormatException e) {
-            throw new UsageException("option --" + s.flag() + " expects " + (s.type() == 'd' ? "a number" : "an integer") + ", got '" + v + "'");
+            throw new UsageException("option --" + s.flag() + " expects " + switch (s.type()) {
+                case 'd' -> "a number";
+                case 'L' -> "comma-separated integers like 8,5,5,5";
+                default -> "an integer";
+            } + ", got '" + v + "'");
         }
     }
 

@@ -23,11 +23,11 @@ final class TrainingRun {
 
     /** Opens the data the train config names; the model's image channels follow the data's. */
     static ImageDataset trainData(TrainConfig t) {
-        return DataSources.open(t.data(), t.imageSize(), t.trainImages(), t.seed(), true);
+        return DataSources.train(t);
     }
 
     static ImageDataset heldOutData(TrainConfig t) {
-        return t.evalImages() == 0 ? null : DataSources.open(t.data(), t.imageSize(), t.evalImages(), DataSources.heldOutSeed(t.seed()), false);
+        return DataSources.heldOut(t);
     }
 
     static Outcome run(VqVaeConfig modelConfig, TrainConfig t, Path runDir, Path resumeFrom, PrintStream out) {

@@ -1,9 +1,6 @@
 package dev.vq4j.cli;
 
 import dev.vq4j.core.io.SafeTensors;
-import dev.vq4j.models.data.ProceduralImages;
-import dev.vq4j.models.quant.VectorQuantizer;
-import dev.vq4j.models.viz.Plots;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,9 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The VQ-VAE commands: help, one-line errors with status 2, and (once data, quantiser and plots exist) train → encode → decode → eval. */
+/** The VQ-VAE commands: help, one-line errors with status 2, and train → encode → decode → eval. */
 class CommandsTest {
     private record Result(int status, String out, String err) {}
 
@@ -92,21 +88,8 @@ class CommandsTest {
         assertTrue(new String(Files.readAllBytes(f), StandardCharsets.US_ASCII).contains("'shape': (1,)"));
     }
 
-    /** True once the data, quantiser and plot helpers are merged (their stubs throw until then). */
-    private static boolean modelPiecesImplemented() {
-        try {
-            new ProceduralImages(1, 1, 8);
-            new VectorQuantizer(4, 2, 0.25f, false);
-            Plots.class.getMethod("imageGrid", Path.class, List.class, List.class);
-            return true;
-        } catch (UnsupportedOperationException | ReflectiveOperationException e) {
-            return false;
-        }
-    }
-
     @Test
     void trainEncodeDecodeReconstructEvalAndResumeEndToEnd(@TempDir Path tmp) throws Exception {
-        assumeTrue(modelPiecesImplemented(), "waiting for ProceduralImages / VectorQuantizer / Plots");
         Path run = tmp.resolve("run");
         String[] tiny = {"--image-size", "8", "--train-images", "32", "--eval-images", "8", "--batch", "4", "--hidden", "8", "--residual-channels", "4",
                 "--residual-layers", "1", "--downsample", "2", "--codebook-size", "8", "--code-dim", "4", "--warmup", "1", "--checkpoint-every", "3"};

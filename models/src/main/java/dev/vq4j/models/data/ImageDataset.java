@@ -17,4 +17,14 @@ public interface ImageDataset {
 
     /** One line for logs: what and how many. */
     String describe();
+
+    /** State of the generator {@link #batch} draws from (random crops, flips), for checkpoints; null when it draws nothing. */
+    default long[] rngState() {
+        return null;
+    }
+
+    /** Restores a state from {@link #rngState}. */
+    default void restoreRng(long[] state) {
+        throw new UnsupportedOperationException(describe() + " has no random generator to restore");
+    }
 }

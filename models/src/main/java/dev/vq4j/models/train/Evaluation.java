@@ -3,6 +3,9 @@ package dev.vq4j.models.train;
 import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.metrics.CodebookUsage;
+import dev.vq4j.models.metrics.Psnr;
+import dev.vq4j.models.metrics.Ssim;
 import dev.vq4j.models.vqvae.VqVae;
 
 /** Reconstruction quality and codebook use of a {@link VqVae} over a whole dataset, in eval mode, without gradients. */
@@ -10,8 +13,8 @@ public final class Evaluation {
     private Evaluation() {}
 
     /**
-     * @param psnr       mean over images of the per-image PSNR (dB, peak 1, reconstructions clamped to [0, 1])
-     * @param ssim       mean over images of SSIM (NaN when not computed)
+     * @param psnr       mean over images of the per-image PSNR (dB, peak 1, reconstructions clamped to [0, 1], a perfect image counted as 100 dB)
+     * @param ssim       mean over images of SSIM (NaN when not computed or the images are smaller than SSIM's 11×11 window)
      * @param usage      fraction of codes used at least once over the whole set
      * @param perplexity exp(entropy) of the code histogram over the whole set
      * @param codeCounts occurrences of each code
@@ -27,7 +30,8 @@ public final class Evaluation {
         if (data.size() < 1) throw new IllegalArgumentException("evaluation: the dataset is empty (" + data.describe() + ")");
         boolean wasTraining = model.isTraining();
         model.eval();
-        long[] counts = new long[model.quantizer().codebookSize()];
+        CodebookUsage usage = new CodebookUsage(model.quantizer().codebookSize());
+        boolean ssim = withSsim && data.height() >= Ssim.WINDOW && data.width() >= Ssim.WINDOW;
         double psnrSum = 0, ssimSum = 0, seSum = 0;
         long pixels = 0;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
@@ -37,31 +41,27 @@ public final class Evaluation {
                 for (int i = 0; i < n; i++) idx[i] = start + i;
                 Tensor images = data.batch(idx);
                 VqVae.Output out = model.forwardAll(images);
-                float[] x = images.contiguous().toFloatArray(), y = out.reconstruction().contiguous().toFloatArray();
-                int per = x.length / n;
-                for (int i = 0; i < n; i++) {
-                    psnrSum += InterimMetrics.psnr(x, y, i * per, per);
-                    if (withSsim) ssimSum += InterimMetrics.ssim(x, y, i * per, images.size(1), images.size(2), images.size(3));
-                }
+                Tensor recon = out.reconstruction().clamp(0f, 1f);
+                for (double p : Psnr.perImage(images, recon)) psnrSum += Math.min(100, p);
+                if (ssim) ssimSum += Ssim.perImage(images, recon).sum().item();
+                float[] x = images.contiguous().toFloatArray(), y = recon.contiguous().toFloatArray();
                 for (int i = 0; i < x.length; i++) {
-                    double d = Math.min(1f, Math.max(0f, y[i])) - x[i];
+                    double d = (double) y[i] - x[i];
                     seSum += d * d;
                 }
                 pixels += x.length;
-                InterimMetrics.count(out.quantized().indices().toLongArray(), counts);
+                usage.add(out.quantized().indices());
             }
         } finally {
             model.train(wasTraining);
         }
         int n = data.size();
-        return new Result(n, seSum / pixels, psnrSum / n, withSsim ? ssimSum / n : Double.NaN, InterimMetrics.usage(counts),
-                InterimMetrics.perplexity(counts), counts);
+        return new Result(n, seSum / pixels, psnrSum / n, ssim ? ssimSum / n : Double.NaN, usage.percentUsed() / 100,
+                usage.perplexity(), usage.counts());
     }
 
     /** Fraction of the codebook that appears in the codes (for one training batch). */
     public static float batchUsage(Tensor indices, int codebookSize) {
-        long[] counts = new long[codebookSize];
-        InterimMetrics.count(indices.toLongArray(), counts);
-        return (float) InterimMetrics.usage(counts);
+        return (float) (new CodebookUsage(codebookSize).add(indices).percentUsed() / 100);
     }
 }

@@ -28,13 +28,22 @@ import java.util.Set;
  * @param evalEvery       steps between held-out evaluations (0: only at the end)
  * @param checkpointEvery steps between checkpoints (0: only at the end)
  * @param keepCheckpoints how many of the newest checkpoints to keep
+ * @param skipBadFiles    image folders: leave undecodable files out with a warning listing them (false: the first is fatal)
  */
 public record TrainConfig(String data, int imageSize, int trainImages, int evalImages, int steps, int batchSize, String optimizer,
                           double lr, double minLr, int warmupSteps, double weightDecay, double clipNorm, long seed,
-                          int logEvery, int evalEvery, int checkpointEvery, int keepCheckpoints) {
+                          int logEvery, int evalEvery, int checkpointEvery, int keepCheckpoints, boolean skipBadFiles) {
 
     private static final Set<String> KEYS = Set.of("data", "image_size", "train_images", "eval_images", "steps", "batch_size", "optimizer",
-            "lr", "min_lr", "warmup_steps", "weight_decay", "clip_norm", "seed", "log_every", "eval_every", "checkpoint_every", "keep_checkpoints");
+            "lr", "min_lr", "warmup_steps", "weight_decay", "clip_norm", "seed", "log_every", "eval_every", "checkpoint_every", "keep_checkpoints", "skip_bad_files");
+
+    /** Unreadable files fatal. */
+    public TrainConfig(String data, int imageSize, int trainImages, int evalImages, int steps, int batchSize, String optimizer,
+                       double lr, double minLr, int warmupSteps, double weightDecay, double clipNorm, long seed,
+                       int logEvery, int evalEvery, int checkpointEvery, int keepCheckpoints) {
+        this(data, imageSize, trainImages, evalImages, steps, batchSize, optimizer, lr, minLr, warmupSteps, weightDecay, clipNorm, seed,
+                logEvery, evalEvery, checkpointEvery, keepCheckpoints, false);
+    }
 
     public static TrainConfig defaults() {
         return new TrainConfig("builtin", 32, 2048, 256, 2000, 32, "adam", 2e-3, 1e-4, 100, 0.0, 1.0, 1, 10, 0, 500, 3);
@@ -65,7 +74,7 @@ public record TrainConfig(String data, int imageSize, int trainImages, int evalI
 
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(data, imageSize, trainImages, evalImages, newSteps, batchSize, optimizer, lr, minLr, warmupSteps, weightDecay,
-                clipNorm, seed, logEvery, evalEvery, checkpointEvery, keepCheckpoints);
+                clipNorm, seed, logEvery, evalEvery, checkpointEvery, keepCheckpoints, skipBadFiles);
     }
 
     public Map<String, Object> toMap() {
@@ -87,6 +96,7 @@ public record TrainConfig(String data, int imageSize, int trainImages, int evalI
         m.put("eval_every", evalEvery);
         m.put("checkpoint_every", checkpointEvery);
         m.put("keep_checkpoints", keepCheckpoints);
+        m.put("skip_bad_files", skipBadFiles);
         return m;
     }
 
@@ -103,7 +113,7 @@ public record TrainConfig(String data, int imageSize, int trainImages, int evalI
                 r.string("optimizer", d.optimizer), r.number("lr", d.lr), r.number("min_lr", d.minLr), r.integer("warmup_steps", d.warmupSteps),
                 r.number("weight_decay", d.weightDecay), r.number("clip_norm", d.clipNorm), r.longValue("seed", d.seed),
                 r.integer("log_every", d.logEvery), r.integer("eval_every", d.evalEvery), r.integer("checkpoint_every", d.checkpointEvery),
-                r.integer("keep_checkpoints", d.keepCheckpoints));
+                r.integer("keep_checkpoints", d.keepCheckpoints), r.bool("skip_bad_files", d.skipBadFiles));
     }
 
     public static TrainConfig fromJson(String json) {

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * seeded generator. Logs to {@code <run>/train_log.jsonl}, evaluates on held-out data, and writes
  * checkpoints under {@code <run>/checkpoints/} (see {@link Checkpoints}).
  *
- * <p>Resuming ({@link #resumeFrom}) restores weights, optimiser state, the step and the data
- * generator, so k steps + resume + k steps give the same bytes as 2k steps straight (CPU backend,
+ * <p>Resuming ({@link #resumeFrom}) restores weights, optimiser state, the step, the data-order
+ * generator, the generators inside the model (quantisers' k-means, dead-code restarts,
+ * quantise-dropout; see {@link ModelRngs}) and the data source's (random crops and flips), so k steps + resume + k steps give the same bytes as 2k steps straight (CPU backend,
  * same thread count). {@link #requestStop()} is safe from any thread (a shutdown hook, see
  * {@link #installShutdownHook}): the loop finishes its current step, writes a checkpoint and returns.
  */
@@ -93,7 +94,7 @@ public final class Trainer {
         return optimizer;
     }
 
-    /** Restores weights, optimiser state, step and data order from a checkpoint directory. */
+    /** Restores weights, optimiser state, step, data order and the model's and data source's generators from a checkpoint directory. */
     public void resumeFrom(Path checkpointDir) {
         Checkpoints.Info info = Checkpoints.info(checkpointDir);
         if (!info.model().equals(model.config()))
@@ -105,6 +106,12 @@ public final class Trainer {
         Checkpoints.loadWeights(model, info.directory());
         Checkpoints.loadOptimizer(optimizer, info.directory());
         this.dataRng = Rng.restore(info.state().dataRng());
+        ModelRngs.restore(model, info.state().modelRngs(), info.directory().toString());
+        long[] sourceRng = info.state().dataSourceRng();
+        if ((sourceRng == null) != (train.rngState() == null))
+            throw new IllegalArgumentException("resume: checkpoint " + info.directory() + (sourceRng == null ? " has no" : " has a")
+                    + " data-source generator state, but " + train.describe() + (sourceRng == null ? " draws random crops or flips" : " draws none"));
+        if (sourceRng != null) train.restoreRng(sourceRng);
         this.step = info.state().step();
         if (log != null) log.truncateAfter(step);
     }
@@ -201,7 +208,7 @@ public final class Trainer {
     /** Writes a checkpoint of the current state now (normally the loop does this). */
     public Path checkpoint(double lr) {
         if (runDir == null) throw new IllegalStateException("Trainer: no run directory, cannot checkpoint");
-        TrainerState state = new TrainerState(step, dataRng.state(), lr, config.warmupSteps(), config.steps());
+        TrainerState state = new TrainerState(step, dataRng.state(), ModelRngs.capture(model), train.rngState(), lr, config.warmupSteps(), config.steps());
         try {
             return Checkpoints.write(runDir, model, config, optimizer, state, config.keepCheckpoints());
         } catch (IOException e) {

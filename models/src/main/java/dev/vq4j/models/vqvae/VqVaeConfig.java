@@ -2,6 +2,7 @@ package dev.vq4j.models.vqvae;
 
 import dev.vq4j.core.io.Json;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,19 +20,37 @@ import java.util.Set;
  * @param codeDim          latent channels D fed to the quantiser
  * @param beta             commitment weight β
  * @param legacy           the quantiser's taming-transformers loss weighting
+ * @param options          the quantiser's kind-specific settings ({@link QuantizerOptions}); null means the defaults
  */
 public record VqVaeConfig(int imageChannels, int hiddenChannels, int residualChannels, int residualLayers, int downsample,
-                          String quantizer, int codebookSize, int codeDim, double beta, boolean legacy) {
+                          String quantizer, int codebookSize, int codeDim, double beta, boolean legacy, QuantizerOptions options) {
 
-    private static final Set<String> KEYS = Set.of("image_channels", "hidden_channels", "residual_channels", "residual_layers",
+    private static final Set<String> BASE_KEYS = Set.of("image_channels", "hidden_channels", "residual_channels", "residual_layers",
             "downsample", "quantizer", "codebook_size", "code_dim", "beta", "legacy");
+    private static final Set<String> KEYS = union(BASE_KEYS, QuantizerOptions.KEYS);
 
     /** A small model for 32×32 RGB images: 4× downsampling, 128 codes of dimension 16. */
     public static VqVaeConfig defaults() {
         return new VqVaeConfig(3, 64, 32, 2, 4, "vq", 128, 16, 0.25, false);
     }
 
+    /** With the quantiser options' defaults. */
+    public VqVaeConfig(int imageChannels, int hiddenChannels, int residualChannels, int residualLayers, int downsample,
+                       String quantizer, int codebookSize, int codeDim, double beta, boolean legacy) {
+        this(imageChannels, hiddenChannels, residualChannels, residualLayers, downsample, quantizer, codebookSize, codeDim, beta, legacy, null);
+    }
+
+    /** The same model with other quantiser options. */
+    public VqVaeConfig withOptions(QuantizerOptions o) {
+        return new VqVaeConfig(imageChannels, hiddenChannels, residualChannels, residualLayers, downsample, quantizer, codebookSize, codeDim, beta, legacy, o);
+    }
+
     public VqVaeConfig {
+        if (options == null) options = QuantizerOptions.DEFAULTS;
+        if ("cosine".equals(quantizer)) { // shorthand for vq with l2-normalised codes
+            quantizer = "vq";
+            options = options.withCosine(true);
+        }
         check(imageChannels >= 1, "image_channels must be >= 1, got " + imageChannels);
         check(hiddenChannels >= 2 && hiddenChannels % 2 == 0, "hidden_channels must be an even number >= 2, got " + hiddenChannels);
         check(residualChannels >= 1, "residual_channels must be >= 1, got " + residualChannels);
@@ -42,6 +61,14 @@ public record VqVaeConfig(int imageChannels, int hiddenChannels, int residualCha
         check(codebookSize >= 1, "codebook_size must be >= 1, got " + codebookSize);
         check(codeDim >= 1, "code_dim must be >= 1, got " + codeDim);
         check(beta >= 0 && Double.isFinite(beta), "beta must be a finite number >= 0, got " + beta);
+        String problem = QuantizerFactory.check(quantizer, codebookSize, codeDim, beta, legacy, options);
+        if (problem != null) throw new IllegalArgumentException("VqVaeConfig: " + problem);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     private static void check(boolean ok, String message) {
@@ -72,6 +99,7 @@ public record VqVaeConfig(int imageChannels, int hiddenChannels, int residualCha
         m.put("code_dim", codeDim);
         m.put("beta", beta);
         m.put("legacy", legacy);
+        options.putInto(m, quantizer);
         return m;
     }
 
@@ -79,14 +107,25 @@ public record VqVaeConfig(int imageChannels, int hiddenChannels, int residualCha
         return JsonWriter.pretty(toMap());
     }
 
-    /** Keys missing from the object take their {@link #defaults()} value; unknown keys are errors. */
+    /**
+     * Keys missing from the object take their {@link #defaults()} value; unknown keys are errors. For
+     * fsq, a missing code_dim and codebook_size follow from the levels; for lfq, a missing
+     * codebook_size is 2^code_dim.
+     */
     public static VqVaeConfig fromMap(Object parsed) {
         ConfigReader r = new ConfigReader("VqVaeConfig", parsed, KEYS);
         VqVaeConfig d = defaults();
+        String kind = r.string("quantizer", d.quantizer);
+        QuantizerOptions o = QuantizerOptions.read(r, kind);
+        int codeDim = r.integer("code_dim", "fsq".equals(kind) ? o.levels().size() : d.codeDim);
+        int codebookSize = r.integer("codebook_size", switch (kind) {
+            case "fsq" -> (int) Math.min(Integer.MAX_VALUE, QuantizerOptions.product(o.levels()));
+            case "lfq" -> codeDim >= 1 && codeDim <= 30 ? 1 << codeDim : d.codebookSize;
+            default -> d.codebookSize;
+        });
         return new VqVaeConfig(r.integer("image_channels", d.imageChannels), r.integer("hidden_channels", d.hiddenChannels),
                 r.integer("residual_channels", d.residualChannels), r.integer("residual_layers", d.residualLayers),
-                r.integer("downsample", d.downsample), r.string("quantizer", d.quantizer), r.integer("codebook_size", d.codebookSize),
-                r.integer("code_dim", d.codeDim), r.number("beta", d.beta), r.bool("legacy", d.legacy));
+                r.integer("downsample", d.downsample), kind, codebookSize, codeDim, r.number("beta", d.beta), r.bool("legacy", d.legacy), o);
     }
 
     public static VqVaeConfig fromJson(String json) {

@@ -4,6 +4,7 @@ import dev.vq4j.autograd.Tensor;
 import dev.vq4j.core.io.Json;
 import dev.vq4j.models.vqvae.TestImages;
 import dev.vq4j.models.vqvae.TestQuantizer;
+import dev.vq4j.models.vqvae.QuantizerOptions;
 import dev.vq4j.models.vqvae.VqVae;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 import dev.vq4j.autograd.nn.Init;
@@ -13,8 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -46,11 +49,35 @@ class TrainerTest {
 
     @Test
     void kStepsThenResumeThenKStepsIsBitIdenticalToTwoKStraight(@TempDir Path tmp) throws Exception {
+        assertResumeIsExact(tmp, TrainerTest::model);
+    }
+
+    /** EMA codes with k-means initialisation and dead-code restarts draw from the quantiser's own generator every few steps. */
+    @Test
+    void resumeIsExactWithEmaDeadCodeRestartsAndKmeans(@TempDir Path tmp) throws Exception {
+        VqVaeConfig ema = new VqVaeConfig(3, 8, 4, 1, 2, "ema", 8, 4, 0.25, false,
+                new QuantizerOptions(false, 2, 6.0, 0.9, 1e-5, 1, false, List.of(), 8, 0.1));
+        assertResumeIsExact(tmp, () -> Trainer.newModel(ema, 11));
+        VqVae fresh = Trainer.newModel(ema, 11), trained = Trainer.newModel(ema, 11);
+        new Trainer(trained, config(4), DATA, null, null).run(null);
+        assertFalse(Arrays.equals(ModelRngs.capture(fresh).get("quantizer"), ModelRngs.capture(trained).get("quantizer")),
+                "training drew from the quantiser's generator (dead-code restarts happened)");
+    }
+
+    /** Residual VQ draws the number of active stages per batch from its generator. */
+    @Test
+    void resumeIsExactWithQuantizeDropout(@TempDir Path tmp) throws Exception {
+        VqVaeConfig rvq = new VqVaeConfig(3, 8, 4, 1, 2, "residual", 8, 4, 0.25, false,
+                new QuantizerOptions(false, 0, 6.0, 0.99, 1e-5, 3, true, List.of(), 8, 0.1));
+        assertResumeIsExact(tmp, () -> Trainer.newModel(rvq, 11));
+    }
+
+    private static void assertResumeIsExact(Path tmp, Supplier<VqVae> model) throws Exception {
         int k = 5;
-        Trainer straight = new Trainer(model(), config(2 * k), DATA, HELD_OUT, tmp.resolve("straight"));
+        Trainer straight = new Trainer(model.get(), config(2 * k), DATA, HELD_OUT, tmp.resolve("straight"));
         Trainer.Result all = straight.run(null);
 
-        Trainer first = new Trainer(model(), config(2 * k), DATA, HELD_OUT, tmp.resolve("split"));
+        Trainer first = new Trainer(model.get(), config(2 * k), DATA, HELD_OUT, tmp.resolve("split"));
         Trainer.Result half = first.run(new TrainListener() { // stop as Ctrl-C would: a flag set during step k
             @Override
             public void onStep(StepStats s) {
@@ -60,13 +87,16 @@ class TrainerTest {
         assertEquals(k, half.finalStep());
         assertTrue(half.stoppedEarly());
 
-        Trainer resumed = new Trainer(model(), config(2 * k), DATA, HELD_OUT, tmp.resolve("split"));
+        Trainer resumed = new Trainer(model.get(), config(2 * k), DATA, HELD_OUT, tmp.resolve("split"));
         resumed.resumeFrom(Checkpoints.resolve(tmp.resolve("split")));
         assertEquals(k, resumed.step());
         Trainer.Result rest = resumed.run(null);
         assertEquals(2 * k, rest.finalStep());
 
         assertArrayEquals(parameterBytes(straight.model()), parameterBytes(resumed.model()), "weights after 2k steps differ");
+        Map<String, long[]> rngA = ModelRngs.capture(straight.model()), rngB = ModelRngs.capture(resumed.model());
+        assertEquals(rngA.keySet(), rngB.keySet());
+        for (String name : rngA.keySet()) assertArrayEquals(rngA.get(name), rngB.get(name), "generator of " + name);
         for (int i = k; i < 2 * k; i++) assertEquals(Float.floatToRawIntBits(all.losses()[i]), Float.floatToRawIntBits(rest.losses()[i]), "loss at step " + (i + 1));
         Map<String, Tensor> a = straight.optimizer().stateDict(), b = resumed.optimizer().stateDict();
         assertEquals(a.keySet(), b.keySet());
