@@ -48,7 +48,7 @@ final class DemoCommand implements Command {
                 Options.Spec.value("batch", "16", "images per step"),
                 Options.Spec.value("image-size", "32", "image side in pixels"),
                 Options.Spec.value("seed", "1", "random seed (data, initialisation, data order)"),
-                Options.Spec.value("dead-code-threshold", "0", "restart codes used less than this many times per batch (moving average), 0 = off"),
+                Options.Spec.value("dead-code-threshold", "1", "restart codes used less than this many times per batch (moving average), 0 = off"),
                 Options.Spec.value("out", null, "run directory (default runs/demo-<timestamp>)"));
     }
 
