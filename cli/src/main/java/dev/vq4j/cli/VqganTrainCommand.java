@@ -51,7 +51,8 @@ final class VqganTrainCommand implements Command {
                 Options.Spec.value("config", null, "taming model.yaml for the architecture and loss (default: the flags below)"),
                 Options.Spec.value("resume", null, "checkpoint directory to continue from (its model.yaml is used)"),
                 Options.Spec.value("out", "runs/vqgan", "run directory"),
-                Options.Spec.value("data", "builtin", "images: builtin (generated shapes)"),
+                Options.Spec.value("data", "builtin", "images: builtin | folder:PATH | mnist:PATH | cifar10:PATH"),
+                Options.Spec.flag("skip-bad-files", "image folders: leave undecodable files out with a warning (default: the first one is an error)"),
                 Options.Spec.value("count", "256", "built-in images to generate"),
                 Options.Spec.value("image-size", "32", "image side in pixels"),
                 Options.Spec.value("steps", "200", "training steps (total, counting resumed ones)"),
@@ -83,7 +84,7 @@ final class VqganTrainCommand implements Command {
         int size = options.integer("image-size"), steps = options.integer("steps"), batch = options.integer("batch");
         long seed = options.integer("seed");
         if (steps < 1) throw new UsageException("--steps must be >= 1, got " + steps);
-        ImageDataset data = DataSources.open(options.string("data"), size, options.integer("count"), seed, true);
+        ImageDataset data = DataSources.open(options.string("data"), size, options.integer("count"), seed, true, options.flag("skip-bad-files"));
         VqganTrainer.Settings settings = new VqganTrainer.Settings(Double.parseDouble(options.string("lr")) * batch, batch, seed);
         VqganTrainer trainer;
         try {

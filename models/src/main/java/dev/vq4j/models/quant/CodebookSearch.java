@@ -4,8 +4,9 @@ import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
 
 /**
- * Nearest-code search: argmin_k ‖z − e_k‖² for every row of z. The one place a fused kernel
- * (distances and argmin in one pass, without the [M, K] matrix) can replace the reference below.
+ * Nearest-code search for the quantisers: argmin_k ‖z − e_k‖² for every row of z, through the
+ * backend's fused kernel ({@link dev.vq4j.autograd.CodebookSearch}: distances and argmin in one
+ * pass, the [M, K] distance matrix never written).
  */
 public final class CodebookSearch {
     private CodebookSearch() {}
@@ -20,11 +21,7 @@ public final class CodebookSearch {
             throw new IllegalArgumentException("codebook search: latents " + z.shapeString() + " and codebook " + codebook.shapeString()
                     + " must be [M, D] and [K, D] with the same D");
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            // ‖z‖² − 2 z·e + ‖e‖²; ‖z‖² is constant per row, kept so the distances are true ones.
-            Tensor zz = z.square().sum(1, true);
-            Tensor ee = codebook.square().sum(1, false);
-            Tensor d = zz.add(ee).sub(z.matmul(codebook.t()).mul(2f));
-            return d.argmin(1, false);
+            return dev.vq4j.autograd.CodebookSearch.nearest(z.detach(), codebook.detach()).indices();
         }
     }
 
