@@ -1,11 +1,9 @@
 package dev.vq4j.autograd;
 
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.oracle.Input.randn;
@@ -13,19 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** scaled_dot_product_attention against PyTorch's explicit softmax(q k^T / sqrt(d)) v, forward and all three gradients. */
-class AttentionParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class AttentionParityTest extends TorchParityTest {
     /** The explicit formula in PyTorch 1.13 (no fused SDPA there); the causal mask hides keys j > i. */
     private static String explicit(String q, boolean causal) {
         String scores = "(" + q + " @ x1.transpose(-1, -2) / math.sqrt(x1.shape[-1]))";

@@ -1,11 +1,9 @@
 package dev.vq4j.autograd;
 
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,19 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * argmin / topk). Queries sit near randomly chosen codes of a well-separated codebook, so the
  * nearest code is unambiguous and indices must agree exactly; distances within 1e-4.
  */
-class CodebookSearchParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class CodebookSearchParityTest extends TorchParityTest {
     /** Codes: gaussian, scaled so neighbours are far apart relative to the query noise. */
     private static Tensor codes(Rng rng, int k, int d) {
         return Tensor.randn(rng, k, d).mul(3f);

@@ -1,11 +1,9 @@
 package dev.vq4j.autograd;
 
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.autograd.oracle.GradCheck;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.vq4j.autograd.oracle.Input.randn;
@@ -13,19 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fused silu(group_norm(x)) against PyTorch's F.silu(F.group_norm(...)): forward, input and affine gradients. */
-class GroupNormSwishParityTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() {
-        torch = TorchOracle.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        torch.close();
-    }
-
+class GroupNormSwishParityTest extends TorchParityTest {
     private OpCheck op(String name) {
         return torch.check(name).tol(OpCheck.REDUCTION);
     }

@@ -3,23 +3,13 @@ package dev.vq4j.models.metrics;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class ImageMetricsTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() { torch = TorchOracle.start(); }
-
-    @AfterAll
-    static void stop() { torch.close(); }
-
+class ImageMetricsTest extends TorchParityTest {
     @Test
     void psnrOfAKnownMse() {
         Tensor x = Tensor.zeros(2, 3, 4, 5);

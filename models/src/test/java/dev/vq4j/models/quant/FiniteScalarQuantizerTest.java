@@ -3,23 +3,13 @@ package dev.vq4j.models.quant;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class FiniteScalarQuantizerTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() { torch = TorchOracle.start(); }
-
-    @AfterAll
-    static void stop() { torch.close(); }
-
+class FiniteScalarQuantizerTest extends TorchParityTest {
     /** The FSQ paper's reference quantize(), in PyTorch. */
     private static final String FSQ = "(lambda z, L: (lambda h, o: (lambda b: ((b + (torch.round(b) - b).detach()) / torch.div(L, 2, rounding_mode='floor')).permute(0, 3, 1, 2))"
             + "(torch.tanh(z + torch.atanh(o / h)) * h - o))((L - 1) * (1 + 1e-3) / 2, (1 - L % 2) * 0.5))(x0.permute(0, 2, 3, 1), torch.tensor([8., 5., 5., 5.]))";

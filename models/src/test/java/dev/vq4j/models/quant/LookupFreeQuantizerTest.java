@@ -3,22 +3,12 @@ package dev.vq4j.models.quant;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class LookupFreeQuantizerTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() { torch = TorchOracle.start(); }
-
-    @AfterAll
-    static void stop() { torch.close(); }
-
+class LookupFreeQuantizerTest extends TorchParityTest {
     @Test
     void contractIndicesAndStraightThrough() {
         LookupFreeQuantizer q = new LookupFreeQuantizer(5);

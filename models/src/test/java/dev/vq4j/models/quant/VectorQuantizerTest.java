@@ -4,10 +4,8 @@ import dev.vq4j.autograd.Shaping;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.oracle.Input;
 import dev.vq4j.autograd.oracle.OpCheck;
-import dev.vq4j.autograd.oracle.TorchOracle;
+import dev.vq4j.autograd.oracle.TorchParityTest;
 import dev.vq4j.core.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,15 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** VectorQuantizer against a taming-transformers-style quantiser written in PyTorch, plus its contract. */
-class VectorQuantizerTest {
-    static TorchOracle torch;
-
-    @BeforeAll
-    static void start() { torch = TorchOracle.start(); }
-
-    @AfterAll
-    static void stop() { torch.close(); }
-
+class VectorQuantizerTest extends TorchParityTest {
     /**
      * Python: taming's VectorQuantizer2 forward on z (x0) and codebook e (x1); returns
      * cat(quantized.flatten(), loss) so one random upstream gradient checks both paths.
