@@ -30,6 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       query at the end; no horizontal reduction or distance store in the hot loop. Bought ~30x
  *       (D=8) to ~55x (D=64) over version 1 at N=4096, K=8192 (2 threads, noisy shared machine:
  *       10 ms = 0.3 ns per pair at D=8, ~60 GFLOP/s at D=64 with the machine 4x oversubscribed).</li>
+ *   <li>(default) top-1 L2: the winner's exact distance written by {@link NearestWriter} (arrays and
+ *       strides hoisted once per call, no allocation per query) instead of the generic
+ *       {@code writeExact}, which a profile showed taking ~60% of the time at K=32 and most of it at
+ *       K=512 (~150 ns per query). Bought (noisy shared machine, best of 10, 2 threads):
+ *       N=65536 D=4 K=512 11.6 -> see docs/perf/codebook-search.md.</li>
  * </ol>
  */
 public final class CodebookSearch {
@@ -38,7 +43,7 @@ public final class CodebookSearch {
     static final int TILE_QUERIES = 64;
     /** Packed floats per code chunk: 128 KiB, so a chunk stays in L2 while a whole query tile streams over it. */
     static final int CHUNK_FLOATS = 32 * 1024;
-    private static final int VERSION = Integer.getInteger("vq4j.search.version", 2);
+    private static final int VERSION = Integer.getInteger("vq4j.search.version", 3);
 
     private CodebookSearch() {}
 
@@ -53,6 +58,18 @@ public final class CodebookSearch {
         PackedCodes packed = new PackedCodes(codes, cosine, SPECIES.length());
         int tiles = (n + TILE_QUERIES - 1) / TILE_QUERIES;
         long workPerTile = (long) TILE_QUERIES * packed.groups * packed.groupWidth * Math.max(packed.dim, 1);
+        if (topK == 1 && !cosine && VERSION >= 3) {
+            NearestWriter writer = new NearestWriter(x, codes, outIndices, outDistances);
+            Parallel.forRange(tiles, workPerTile, (from, to) -> {
+                Top1Kernel top1 = new Top1Kernel(packed);
+                int[] picked = new int[1];
+                for (int t = from; t < to; t++) {
+                    int q0 = t * TILE_QUERIES, q1 = Math.min(n, q0 + TILE_QUERIES);
+                    top1.run(q, q0, q1, picked, writer);
+                }
+            });
+            return;
+        }
         Parallel.forRange(tiles, workPerTile, (from, to) -> {
             Top1Kernel top1 = topK == 1 ? new Top1Kernel(packed) : null;
             TopKKernel topk = topK == 1 ? null : new TopKKernel(packed, topK);

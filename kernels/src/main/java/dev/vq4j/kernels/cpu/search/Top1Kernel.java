@@ -17,10 +17,18 @@ import java.util.Arrays;
 final class Top1Kernel {
     private static final VectorSpecies<Float> S = CodebookSearch.SPECIES;
     private static final int L = S.length();
+    /** Lane numbers 0..L-1 as floats. */
+    private static final FloatVector LANE = FloatVector.fromArray(S, iota(), 0);
     private final PackedCodes codes;
     private final int chunkGroups;
     /** Per tile slot (query) and lane: best score and its vector-block number (exact in float below 2^24). */
     private final float[] bestScore, bestBlock;
+
+    private static float[] iota() {
+        float[] a = new float[L];
+        for (int i = 0; i < L; i++) a[i] = i;
+        return a;
+    }
 
     Top1Kernel(PackedCodes codes) {
         this.codes = codes;
@@ -40,16 +48,13 @@ final class Top1Kernel {
                         (r - q0) * L, g0, g1);
         }
         for (int r = q0; r < q1; r++) {
-            int slot = (r - q0) * L, best = -1;
-            float bestS = Float.NEGATIVE_INFINITY;
-            for (int lane = 0; lane < L; lane++) {
-                float s = bestScore[slot + lane];
-                int idx = (int) bestBlock[slot + lane] * L + lane;
-                if (best < 0 || s > bestS || (s == bestS && idx < best)) {
-                    bestS = s;
-                    best = idx;
-                }
-            }
+            // lowest index among the lanes holding the best score, without branches: scores never
+            // hold NaN (a NaN never passes the strict GT), so MAX and MIN are exact and order-free
+            int slot = (r - q0) * L;
+            FloatVector sv = FloatVector.fromArray(S, bestScore, slot);
+            float top = sv.reduceLanes(VectorOperators.MAX);
+            FloatVector iv = FloatVector.fromArray(S, bestBlock, slot).mul((float) L).add(LANE);
+            int best = (int) iv.blend(Float.POSITIVE_INFINITY, sv.compare(VectorOperators.NE, top)).reduceLanes(VectorOperators.MIN);
             picked[0] = Math.min(best, codes.k - 1); // only all-NaN scores could leave a padding index
             sink.accept(r, picked);
         }
