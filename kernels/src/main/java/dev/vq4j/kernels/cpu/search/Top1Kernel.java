@@ -68,7 +68,8 @@ final class Top1Kernel {
         FloatVector b2 = FloatVector.fromArray(S, bestScore, s + 2 * L), b3 = FloatVector.fromArray(S, bestScore, s + 3 * L);
         FloatVector i0 = FloatVector.fromArray(S, bestBlock, s), i1 = FloatVector.fromArray(S, bestBlock, s + L);
         FloatVector i2 = FloatVector.fromArray(S, bestBlock, s + 2 * L), i3 = FloatVector.fromArray(S, bestBlock, s + 3 * L);
-        for (int g = g0; g < g1; g++) {
+        FloatVector blk0 = FloatVector.broadcast(S, 2 * g0), two = FloatVector.broadcast(S, 2f), one = FloatVector.broadcast(S, 1f);
+        for (int g = g0; g < g1; g++, blk0 = blk0.add(two)) { // block numbers 2g, 2g+1: exact in float below 2^24
             FloatVector a00 = FloatVector.fromArray(S, bias, g * gw), a01 = FloatVector.fromArray(S, bias, g * gw + L);
             FloatVector a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
             for (int d = 0, p = g * dim * gw; d < dim; d++, p += gw) {
@@ -86,7 +87,7 @@ final class Top1Kernel {
                 a30 = v.fma(c0, a30);
                 a31 = v.fma(c1, a31);
             }
-            FloatVector blk0 = FloatVector.broadcast(S, 2 * g), blk1 = FloatVector.broadcast(S, 2 * g + 1);
+            FloatVector blk1 = blk0.add(one);
             VectorMask<Float> m;
             m = a00.compare(VectorOperators.GT, b0); b0 = b0.blend(a00, m); i0 = i0.blend(blk0, m);
             m = a01.compare(VectorOperators.GT, b0); b0 = b0.blend(a01, m); i0 = i0.blend(blk1, m);
