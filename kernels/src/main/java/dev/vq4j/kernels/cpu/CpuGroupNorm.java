@@ -14,6 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (sample, group), whose Cg*S values are one contiguous run when x is contiguous over [C, S]. Sums are
  * taken in float vector lanes over runs of {@link #RUN} elements and added up in double, so the
  * statistics keep double accuracy at vector speed. Other layouts run the reference loops.
+ *
+ * <p>Changes: the forward's silu loop has {@link VectorExp}'s operations written out rather than
+ * calling it, because C2 sometimes compiled the loop without inlining the 234-byte exp (boxing every
+ * vector): it removes a compile-order-dependent slowdown, the steady state is unchanged
+ * (docs/perf/codebook-search.md).
  */
 final class CpuGroupNorm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
