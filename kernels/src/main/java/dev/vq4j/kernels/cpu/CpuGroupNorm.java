@@ -5,6 +5,7 @@ import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
 import dev.vq4j.kernels.reference.ReferenceGroupNorm;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,6 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (sample, group), whose Cg*S values are one contiguous run when x is contiguous over [C, S]. Sums are
  * taken in float vector lanes over runs of {@link #RUN} elements and added up in double, so the
  * statistics keep double accuracy at vector speed. Other layouts run the reference loops.
+ *
+ * <p>Changes: the forward's silu loop has {@link VectorExp}'s operations written out rather than
+ * calling it, because C2 sometimes compiled the loop without inlining the 234-byte exp (boxing every
+ * vector): it removes a compile-order-dependent slowdown, the steady state is unchanged
+ * (docs/perf/codebook-search.md).
  */
 final class CpuGroupNorm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -137,15 +143,49 @@ final class CpuGroupNorm {
 
     /** y = x*scale + shift, then silu if swish. */
     private static void affine(float[] x, int xAt, float[] y, int yAt, int len, float scale, float shift, boolean swish) {
+        if (swish) {
+            affineSwish(x, xAt, y, yAt, len, scale, shift);
+            return;
+        }
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, x, xAt + i).fma(scale, shift).intoArray(y, yAt + i);
+        for (; i < len; i++) y[yAt + i] = x[xAt + i] * scale + shift;
+    }
+
+    private static final float LOG2E = 1.44269504088896341f, ROUND = 12582912f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float C6 = 1.9875691500e-4f, C5 = 1.3981999507e-3f, C4 = 8.3334519073e-3f,
+            C3 = 4.1665795894e-2f, C2 = 1.6666665459e-1f, C1 = 5.0000001201e-1f, LOW = -104f, HIGH = 88.72283905f;
+
+    /**
+     * y = silu(x*scale + shift) = z / (1 + exp(-z)), with {@link VectorExp#exp(FloatVector)}'s exact
+     * sequence of operations written out in the loop (same bits): the JIT would otherwise sometimes
+     * compile this loop without inlining the 234-byte exp ("callee is too large"), boxing every
+     * vector and running ~10-100x slower until a later recompilation, which made the forward's
+     * timing depend on compilation order.
+     */
+    private static void affineSwish(float[] x, int xAt, float[] y, int yAt, int len, float scale, float shift) {
         int i = 0;
         for (; i + L <= len; i += L) {
             FloatVector z = FloatVector.fromArray(S, x, xAt + i).fma(scale, shift);
-            if (swish) z = z.div(VectorExp.exp(z.neg()).add(1f));
-            z.intoArray(y, yAt + i);
+            FloatVector nz = z.neg();
+            FloatVector xc = nz.max(LOW).min(HIGH + 1f);
+            FloatVector n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(C6, C5).fma(r, FloatVector.broadcast(S, C4)).fma(r, FloatVector.broadcast(S, C3))
+                    .fma(r, FloatVector.broadcast(S, C2)).fma(r, FloatVector.broadcast(S, C1));
+            FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
+            e = e.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                 .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            e = e.blend(Float.POSITIVE_INFINITY, nz.compare(VectorOperators.GT, HIGH));
+            e = e.blend(nz, nz.test(VectorOperators.IS_NAN));
+            z.div(e.add(1f)).intoArray(y, yAt + i);
         }
         for (; i < len; i++) {
             float z = x[xAt + i] * scale + shift;
-            y[yAt + i] = swish ? (float) dev.vq4j.kernels.ScalarMath.silu(z) : z;
+            y[yAt + i] = (float) dev.vq4j.kernels.ScalarMath.silu(z);
         }
     }
 

@@ -25,11 +25,23 @@ import jdk.incubator.vector.VectorSpecies;
  * <ol>
  *   <li>scalar tiled loops, float scores, running argmin per query: the baseline the vector
  *       versions are checked against in the A/B benchmark.</li>
- *   <li>(default) Vector API: dimension-major packed codes, 4 queries × 2 vectors register block,
+ *   <li>Vector API: dimension-major packed codes, 4 queries × 2 vectors register block,
  *       lane-wise running argmax kept in registers across a whole code chunk, lanes reduced once per
  *       query at the end; no horizontal reduction or distance store in the hot loop. Bought ~30x
  *       (D=8) to ~55x (D=64) over version 1 at N=4096, K=8192 (2 threads, noisy shared machine:
  *       10 ms = 0.3 ns per pair at D=8, ~60 GFLOP/s at D=64 with the machine 4x oversubscribed).</li>
+ *   <li>(default) top-1 overheads, which dominated small K (a profile at K=32 put ~60% of the
+ *       time in {@code writeExact}, ~150 ns per query): the winner's exact distance written by
+ *       {@link NearestWriter} (arrays and strides read once per call, no allocation per query; top-1
+ *       L2 only); the lanes reduced per query without branches (MAX, then MIN of the block·L+lane
+ *       of the lanes equal to it: the old compare chain mispredicted); the code-block numbers of
+ *       the argmax blend advanced by one vector add per group instead of two int-to-float
+ *       broadcasts. Bought (1 thread, CPU time, best of 10, noisy shared machine): N=65536 K=512
+ *       D=4 6.35 -> 3.6 ms, D=8 9.0 -> 5.7 ms; N=4096 D=4 K=512 0.43 -> 0.23 ms; N=4096 D=8
+ *       K=8192 6.2 -> 3.75 ms; N=4096 D=32 K=512 1.2-1.7 -> 1.04 ms. Tried and dropped: a D=4
+ *       kernel with the D loop unrolled and query coordinates hoisted (2.5x slower: register
+ *       spills); 32 KiB code chunks instead of 128 KiB (no gain within the noise). Version 2 now
+ *       differs only by the generic writer: the {@link Top1Kernel} changes serve both.</li>
  * </ol>
  */
 public final class CodebookSearch {
@@ -38,7 +50,7 @@ public final class CodebookSearch {
     static final int TILE_QUERIES = 64;
     /** Packed floats per code chunk: 128 KiB, so a chunk stays in L2 while a whole query tile streams over it. */
     static final int CHUNK_FLOATS = 32 * 1024;
-    private static final int VERSION = Integer.getInteger("vq4j.search.version", 2);
+    private static final int VERSION = Integer.getInteger("vq4j.search.version", 3);
 
     private CodebookSearch() {}
 
@@ -53,6 +65,18 @@ public final class CodebookSearch {
         PackedCodes packed = new PackedCodes(codes, cosine, SPECIES.length());
         int tiles = (n + TILE_QUERIES - 1) / TILE_QUERIES;
         long workPerTile = (long) TILE_QUERIES * packed.groups * packed.groupWidth * Math.max(packed.dim, 1);
+        if (topK == 1 && !cosine && VERSION >= 3) {
+            NearestWriter writer = new NearestWriter(x, codes, outIndices, outDistances);
+            Parallel.forRange(tiles, workPerTile, (from, to) -> {
+                Top1Kernel top1 = new Top1Kernel(packed);
+                int[] picked = new int[1];
+                for (int t = from; t < to; t++) {
+                    int q0 = t * TILE_QUERIES, q1 = Math.min(n, q0 + TILE_QUERIES);
+                    top1.run(q, q0, q1, picked, writer);
+                }
+            });
+            return;
+        }
         Parallel.forRange(tiles, workPerTile, (from, to) -> {
             Top1Kernel top1 = topK == 1 ? new Top1Kernel(packed) : null;
             TopKKernel topk = topK == 1 ? null : new TopKKernel(packed, topK);

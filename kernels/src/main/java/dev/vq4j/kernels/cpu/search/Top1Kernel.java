@@ -17,10 +17,18 @@ import java.util.Arrays;
 final class Top1Kernel {
     private static final VectorSpecies<Float> S = CodebookSearch.SPECIES;
     private static final int L = S.length();
+    /** Lane numbers 0..L-1 as floats. */
+    private static final FloatVector LANE = FloatVector.fromArray(S, iota(), 0);
     private final PackedCodes codes;
     private final int chunkGroups;
     /** Per tile slot (query) and lane: best score and its vector-block number (exact in float below 2^24). */
     private final float[] bestScore, bestBlock;
+
+    private static float[] iota() {
+        float[] a = new float[L];
+        for (int i = 0; i < L; i++) a[i] = i;
+        return a;
+    }
 
     Top1Kernel(PackedCodes codes) {
         this.codes = codes;
@@ -40,16 +48,13 @@ final class Top1Kernel {
                         (r - q0) * L, g0, g1);
         }
         for (int r = q0; r < q1; r++) {
-            int slot = (r - q0) * L, best = -1;
-            float bestS = Float.NEGATIVE_INFINITY;
-            for (int lane = 0; lane < L; lane++) {
-                float s = bestScore[slot + lane];
-                int idx = (int) bestBlock[slot + lane] * L + lane;
-                if (best < 0 || s > bestS || (s == bestS && idx < best)) {
-                    bestS = s;
-                    best = idx;
-                }
-            }
+            // lowest index among the lanes holding the best score, without branches: scores never
+            // hold NaN (a NaN never passes the strict GT), so MAX and MIN are exact and order-free
+            int slot = (r - q0) * L;
+            FloatVector sv = FloatVector.fromArray(S, bestScore, slot);
+            float top = sv.reduceLanes(VectorOperators.MAX);
+            FloatVector iv = FloatVector.fromArray(S, bestBlock, slot).mul((float) L).add(LANE);
+            int best = (int) iv.blend(Float.POSITIVE_INFINITY, sv.compare(VectorOperators.NE, top)).reduceLanes(VectorOperators.MIN);
             picked[0] = Math.min(best, codes.k - 1); // only all-NaN scores could leave a padding index
             sink.accept(r, picked);
         }
@@ -63,7 +68,8 @@ final class Top1Kernel {
         FloatVector b2 = FloatVector.fromArray(S, bestScore, s + 2 * L), b3 = FloatVector.fromArray(S, bestScore, s + 3 * L);
         FloatVector i0 = FloatVector.fromArray(S, bestBlock, s), i1 = FloatVector.fromArray(S, bestBlock, s + L);
         FloatVector i2 = FloatVector.fromArray(S, bestBlock, s + 2 * L), i3 = FloatVector.fromArray(S, bestBlock, s + 3 * L);
-        for (int g = g0; g < g1; g++) {
+        FloatVector blk0 = FloatVector.broadcast(S, 2 * g0), two = FloatVector.broadcast(S, 2f), one = FloatVector.broadcast(S, 1f);
+        for (int g = g0; g < g1; g++, blk0 = blk0.add(two)) { // block numbers 2g, 2g+1: exact in float below 2^24
             FloatVector a00 = FloatVector.fromArray(S, bias, g * gw), a01 = FloatVector.fromArray(S, bias, g * gw + L);
             FloatVector a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
             for (int d = 0, p = g * dim * gw; d < dim; d++, p += gw) {
@@ -81,7 +87,7 @@ final class Top1Kernel {
                 a30 = v.fma(c0, a30);
                 a31 = v.fma(c1, a31);
             }
-            FloatVector blk0 = FloatVector.broadcast(S, 2 * g), blk1 = FloatVector.broadcast(S, 2 * g + 1);
+            FloatVector blk1 = blk0.add(one);
             VectorMask<Float> m;
             m = a00.compare(VectorOperators.GT, b0); b0 = b0.blend(a00, m); i0 = i0.blend(blk0, m);
             m = a01.compare(VectorOperators.GT, b0); b0 = b0.blend(a01, m); i0 = i0.blend(blk1, m);
