@@ -92,6 +92,10 @@ final class CpuConv {
         int cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
         int groups = p.groups(), og = oc / groups;
         if (n == 0 || c == 0 || h == 0 || wd == 0) return;
+        if (cg <= ConvInputGradFewChannels.MAX_CHANNELS) {
+            ConvInputGradFewChannels.inputGrad(gradOut, w, gradIn, p);
+            return;
+        }
         int[] gs = gradOut.strides(), ds = gradIn.strides(), ws = w.strides();
         float[] W = floats(w);
         for (int ph = 0; ph < Math.min(p.strideH(), h); ph++) {
@@ -173,7 +177,7 @@ final class CpuConv {
     }
 
     /** The weight [O, Cg, kh, kw] (any strides) as contiguous rows of Cg*kh*kw. */
-    private static float[] packRows(View w) {
+    static float[] packRows(View w) {
         int[] s = w.shape(), st = w.strides();
         float[] W = floats(w), packed = new float[s[0] * s[1] * s[2] * s[3]];
         int t = 0;
