@@ -63,8 +63,14 @@ final class ConvGather {
                 zero(dst, to, step, 0, len);
             } else {
                 int x0 = posX[q] + dx;
-                int lo = x0 >= 0 ? 0 : Math.min(len, ceilDiv(-x0, xStep));
-                int hi = x0 >= width ? 0 : Math.min(len, ceilDiv(width - x0, xStep));
+                int lo, hi;
+                if (xStep == 1) { // no divisions on the common path
+                    lo = x0 >= 0 ? 0 : Math.min(len, -x0);
+                    hi = x0 >= width ? 0 : Math.min(len, width - x0);
+                } else {
+                    lo = x0 >= 0 ? 0 : Math.min(len, ceilDiv(-x0, xStep));
+                    hi = x0 >= width ? 0 : Math.min(len, ceilDiv(width - x0, xStep));
+                }
                 if (hi < lo) hi = lo;
                 zero(dst, to, step, 0, lo);
                 int src = base + y * rowStride + (x0 + lo * xStep) * colStride, srcStep = xStep * colStride;
@@ -82,6 +88,7 @@ final class ConvGather {
     }
 
     private static void zero(float[] dst, int at, int step, int from, int to) {
+        if (from >= to) return;
         if (step == 1) java.util.Arrays.fill(dst, at + from, at + to, 0f);
         else for (int r = from; r < to; r++) dst[at + r * step] = 0f;
     }
