@@ -148,6 +148,10 @@ final class CpuConv {
         int oc = gradW.shape()[0], cg = gradW.shape()[1], kh = gradW.shape()[2], kw = gradW.shape()[3];
         int groups = p.groups(), og = oc / groups, taps = cg * kh * kw, positions = ho * wo;
         if (oc == 0 || taps == 0) return;
+        if (n > 0 && ConvWeightGradRows.applies(x, gradOut, gradW, p)) {
+            ConvWeightGradRows.weightGrad(x, gradOut, gradW, p);
+            return;
+        }
         int[] gs = gradOut.strides(), ds = gradW.strides();
         int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
         int[][] outGrid = ConvGather.grid(ho, wo, 1, 0, 1, 0);
