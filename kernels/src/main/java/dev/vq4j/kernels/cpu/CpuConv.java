@@ -142,6 +142,9 @@ final class CpuConv {
 
     // ---- weight gradient -------------------------------------------------------------------------
 
+    /** Each weight-gradient tile gathers and transposes its whole A (gradOut) and B (im2col) rows: keep tiles few. */
+    static int WEIGHT_GRAD_TILES_PER_THREAD = Integer.getInteger("vq4j.convWgradTiles", 1);
+
     static void weightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
         int n = x.shape()[0];
         int ho = gradOut.shape()[2], wo = gradOut.shape()[3];
@@ -167,7 +170,8 @@ final class CpuConv {
             Sgemm.multiply(1, og, taps, n * positions,
                     new ConvPanels.TapsByPositions(grad),
                     new ConvPanels.TapsByPositions(col),
-                    GemmOut.columns(floats(gradW), gradW.offset() + g * og * ds[0], 0, ds[0], tapColumns), false);
+                    GemmOut.columns(floats(gradW), gradW.offset() + g * og * ds[0], 0, ds[0], tapColumns), false,
+                    WEIGHT_GRAD_TILES_PER_THREAD);
         }
     }
 
