@@ -51,6 +51,26 @@ final class ConvGather {
         return posY.length;
     }
 
+    /**
+     * {@code dst[at + q - qa] = element(b, q, t)} for {@code q} in {@code [qa, qa+len)}: {@link #run} with
+     * step 1, short-cut for the common sliver that lies in one run and wholly inside or above/below the image.
+     */
+    void copy(int b, int t, int qa, int len, float[] dst, int at) {
+        if (xStep == 1 && colStride == 1 && runEnd[qa] >= qa + len) {
+            int y = posY[qa] + tapDy[t];
+            if (y < 0 || y >= height) {
+                java.util.Arrays.fill(dst, at, at + len, 0f);
+                return;
+            }
+            int x0 = posX[qa] + tapDx[t];
+            if (x0 >= 0 && x0 + len <= width) {
+                System.arraycopy(X, offset + b * batchStride + tapChannel[t] + y * rowStride + x0, dst, at, len);
+                return;
+            }
+        }
+        run(b, t, qa, qa + len, dst, at, 1);
+    }
+
     /** {@code dst[at + (q-qa)*step] = element(b, q, t)} for {@code q} in {@code [qa, qb)}. */
     void run(int b, int t, int qa, int qb, float[] dst, int at, int step) {
         int base = offset + b * batchStride + tapChannel[t];
