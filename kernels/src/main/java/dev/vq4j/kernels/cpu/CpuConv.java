@@ -1,6 +1,7 @@
 package dev.vq4j.kernels.cpu;
 
 import dev.vq4j.core.Conv2dParams;
+import dev.vq4j.core.Parallel;
 import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
 import dev.vq4j.kernels.cpu.gemm.GemmOut;
@@ -39,14 +40,16 @@ final class CpuConv {
         int cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
         int groups = p.groups(), og = oc / groups, taps = cg * kh * kw, positions = ho * wo;
         if (n == 0 || oc == 0 || positions == 0) return;
-        float[] packed = packRows(w); // [O][Cg*kh*kw]
+        // [O][Cg*kh*kw] rows: the weight itself when contiguous (no copy), else a packed copy
+        float[] packed = w.isContiguous() ? floats(w) : packRows(w);
+        int w0 = w.isContiguous() ? w.offset() : 0;
         int[] xs = x.strides(), ys = out.strides();
         int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
         int[] outColumns = columns(ho, wo, ys[2], ys[3]);
         for (int g = 0; g < groups; g++) {
             ConvGather col = imageTaps(x, g * cg, cg, kh, kw, p, grid);
             Sgemm.multiply(n, og, positions, taps,
-                    new StridedPanel(packed, g * og * taps, 0, taps, 1),
+                    new StridedPanel(packed, w0 + g * og * taps, 0, taps, 1),
                     new ConvPanels.PositionsByTaps(col),
                     GemmOut.columns(floats(out), out.offset() + g * og * ys[1], ys[0], ys[1], outColumns), false);
         }
@@ -112,13 +115,18 @@ final class CpuConv {
                     inColumns[q] = (ph + (q / cols) * p.strideH()) * ds[2] + (pv + (q % cols) * p.strideW()) * ds[3];
                 // W'[c, t] = w[g*Og + ol, cl, tapH[a], tapW[e]] for t = (ol, a, e)
                 float[] weights = new float[c * taps];
-                for (int ci = 0; ci < c; ci++) {
-                    int g = ci / cg, cl = ci % cg, t = 0;
-                    for (int ol = 0; ol < og; ol++)
-                        for (int a : th[0])
-                            for (int e : tw[0])
-                                weights[ci * taps + t++] = W[w.offset() + (g * og + ol) * ws[0] + cl * ws[1] + a * ws[2] + e * ws[3]];
-                }
+                int tapsF = taps;
+                // a transposing copy of the whole weight (9.4 MB at 512→512): blocks of channels over the threads
+                Parallel.forRange(c, (long) taps, (from, to) -> {
+                    for (int ci = from; ci < to; ci++) {
+                        int g = ci / cg, cl = ci % cg, t = ci * tapsF;
+                        for (int ol = 0; ol < og; ol++) {
+                            int base = w.offset() + (g * og + ol) * ws[0] + cl * ws[1];
+                            for (int a : th[0])
+                                for (int e : tw[0]) weights[t++] = W[base + a * ws[2] + e * ws[3]];
+                        }
+                    }
+                });
                 for (int g = 0; g < groups; g++) {
                     int[] channel = new int[taps], dy = new int[taps], dx = new int[taps];
                     int t = 0;
