@@ -51,6 +51,26 @@ final class ConvGather {
         return posY.length;
     }
 
+    /**
+     * {@code dst[at + q - qa] = element(b, q, t)} for {@code q} in {@code [qa, qa+len)}: {@link #run} with
+     * step 1, short-cut for the common sliver that lies in one run and wholly inside or above/below the image.
+     */
+    void copy(int b, int t, int qa, int len, float[] dst, int at) {
+        if (xStep == 1 && colStride == 1 && runEnd[qa] >= qa + len) {
+            int y = posY[qa] + tapDy[t];
+            if (y < 0 || y >= height) {
+                java.util.Arrays.fill(dst, at, at + len, 0f);
+                return;
+            }
+            int x0 = posX[qa] + tapDx[t];
+            if (x0 >= 0 && x0 + len <= width) {
+                System.arraycopy(X, offset + b * batchStride + tapChannel[t] + y * rowStride + x0, dst, at, len);
+                return;
+            }
+        }
+        run(b, t, qa, qa + len, dst, at, 1);
+    }
+
     /** {@code dst[at + (q-qa)*step] = element(b, q, t)} for {@code q} in {@code [qa, qb)}. */
     void run(int b, int t, int qa, int qb, float[] dst, int at, int step) {
         int base = offset + b * batchStride + tapChannel[t];
@@ -63,8 +83,14 @@ final class ConvGather {
                 zero(dst, to, step, 0, len);
             } else {
                 int x0 = posX[q] + dx;
-                int lo = x0 >= 0 ? 0 : Math.min(len, ceilDiv(-x0, xStep));
-                int hi = x0 >= width ? 0 : Math.min(len, ceilDiv(width - x0, xStep));
+                int lo, hi;
+                if (xStep == 1) { // no divisions on the common path
+                    lo = x0 >= 0 ? 0 : Math.min(len, -x0);
+                    hi = x0 >= width ? 0 : Math.min(len, width - x0);
+                } else {
+                    lo = x0 >= 0 ? 0 : Math.min(len, ceilDiv(-x0, xStep));
+                    hi = x0 >= width ? 0 : Math.min(len, ceilDiv(width - x0, xStep));
+                }
                 if (hi < lo) hi = lo;
                 zero(dst, to, step, 0, lo);
                 int src = base + y * rowStride + (x0 + lo * xStep) * colStride, srcStep = xStep * colStride;
@@ -82,6 +108,7 @@ final class ConvGather {
     }
 
     private static void zero(float[] dst, int at, int step, int from, int to) {
+        if (from >= to) return;
         if (step == 1) java.util.Arrays.fill(dst, at + from, at + to, 0f);
         else for (int r = from; r < to; r++) dst[at + r * step] = 0f;
     }

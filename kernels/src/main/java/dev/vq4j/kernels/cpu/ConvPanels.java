@@ -14,7 +14,7 @@ final class ConvPanels {
                 int valid = Math.min(width, rows - s0), q = row0 + s0;
                 for (int p = 0; p < depth; p++) {
                     int at = d + p * width;
-                    g.run(batch, depth0 + p, q, q + valid, dst, at, 1);
+                    g.copy(batch, depth0 + p, q, valid, dst, at);
                     if (valid < width) java.util.Arrays.fill(dst, at + valid, at + width, 0f);
                 }
             }

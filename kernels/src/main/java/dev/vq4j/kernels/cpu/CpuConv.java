@@ -1,6 +1,7 @@
 package dev.vq4j.kernels.cpu;
 
 import dev.vq4j.core.Conv2dParams;
+import dev.vq4j.core.Parallel;
 import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
 import dev.vq4j.kernels.cpu.gemm.GemmOut;
@@ -39,14 +40,16 @@ final class CpuConv {
         int cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
         int groups = p.groups(), og = oc / groups, taps = cg * kh * kw, positions = ho * wo;
         if (n == 0 || oc == 0 || positions == 0) return;
-        float[] packed = packRows(w); // [O][Cg*kh*kw]
+        // [O][Cg*kh*kw] rows: the weight itself when contiguous (no copy), else a packed copy
+        float[] packed = w.isContiguous() ? floats(w) : packRows(w);
+        int w0 = w.isContiguous() ? w.offset() : 0;
         int[] xs = x.strides(), ys = out.strides();
         int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
         int[] outColumns = columns(ho, wo, ys[2], ys[3]);
         for (int g = 0; g < groups; g++) {
             ConvGather col = imageTaps(x, g * cg, cg, kh, kw, p, grid);
             Sgemm.multiply(n, og, positions, taps,
-                    new StridedPanel(packed, g * og * taps, 0, taps, 1),
+                    new StridedPanel(packed, w0 + g * og * taps, 0, taps, 1),
                     new ConvPanels.PositionsByTaps(col),
                     GemmOut.columns(floats(out), out.offset() + g * og * ys[1], ys[0], ys[1], outColumns), false);
         }
@@ -92,6 +95,10 @@ final class CpuConv {
         int cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
         int groups = p.groups(), og = oc / groups;
         if (n == 0 || c == 0 || h == 0 || wd == 0) return;
+        if (cg <= ConvInputGradFewChannels.MAX_CHANNELS) {
+            ConvInputGradFewChannels.inputGrad(gradOut, w, gradIn, p);
+            return;
+        }
         int[] gs = gradOut.strides(), ds = gradIn.strides(), ws = w.strides();
         float[] W = floats(w);
         for (int ph = 0; ph < Math.min(p.strideH(), h); ph++) {
@@ -108,13 +115,18 @@ final class CpuConv {
                     inColumns[q] = (ph + (q / cols) * p.strideH()) * ds[2] + (pv + (q % cols) * p.strideW()) * ds[3];
                 // W'[c, t] = w[g*Og + ol, cl, tapH[a], tapW[e]] for t = (ol, a, e)
                 float[] weights = new float[c * taps];
-                for (int ci = 0; ci < c; ci++) {
-                    int g = ci / cg, cl = ci % cg, t = 0;
-                    for (int ol = 0; ol < og; ol++)
-                        for (int a : th[0])
-                            for (int e : tw[0])
-                                weights[ci * taps + t++] = W[w.offset() + (g * og + ol) * ws[0] + cl * ws[1] + a * ws[2] + e * ws[3]];
-                }
+                int tapsF = taps;
+                // a transposing copy of the whole weight (9.4 MB at 512→512): blocks of channels over the threads
+                Parallel.forRange(c, (long) taps, (from, to) -> {
+                    for (int ci = from; ci < to; ci++) {
+                        int g = ci / cg, cl = ci % cg, t = ci * tapsF;
+                        for (int ol = 0; ol < og; ol++) {
+                            int base = w.offset() + (g * og + ol) * ws[0] + cl * ws[1];
+                            for (int a : th[0])
+                                for (int e : tw[0]) weights[t++] = W[base + a * ws[2] + e * ws[3]];
+                        }
+                    }
+                });
                 for (int g = 0; g < groups; g++) {
                     int[] channel = new int[taps], dy = new int[taps], dx = new int[taps];
                     int t = 0;
@@ -138,12 +150,19 @@ final class CpuConv {
 
     // ---- weight gradient -------------------------------------------------------------------------
 
+    /** Each weight-gradient tile gathers and transposes its whole A (gradOut) and B (im2col) rows: keep tiles few. */
+    static int WEIGHT_GRAD_TILES_PER_THREAD = Integer.getInteger("vq4j.convWgradTiles", 1);
+
     static void weightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
         int n = x.shape()[0];
         int ho = gradOut.shape()[2], wo = gradOut.shape()[3];
         int oc = gradW.shape()[0], cg = gradW.shape()[1], kh = gradW.shape()[2], kw = gradW.shape()[3];
         int groups = p.groups(), og = oc / groups, taps = cg * kh * kw, positions = ho * wo;
         if (oc == 0 || taps == 0) return;
+        if (n > 0 && ConvWeightGradRows.applies(x, gradOut, gradW, p)) {
+            ConvWeightGradRows.weightGrad(x, gradOut, gradW, p);
+            return;
+        }
         int[] gs = gradOut.strides(), ds = gradW.strides();
         int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
         int[][] outGrid = ConvGather.grid(ho, wo, 1, 0, 1, 0);
@@ -159,7 +178,8 @@ final class CpuConv {
             Sgemm.multiply(1, og, taps, n * positions,
                     new ConvPanels.TapsByPositions(grad),
                     new ConvPanels.TapsByPositions(col),
-                    GemmOut.columns(floats(gradW), gradW.offset() + g * og * ds[0], 0, ds[0], tapColumns), false);
+                    GemmOut.columns(floats(gradW), gradW.offset() + g * og * ds[0], 0, ds[0], tapColumns), false,
+                    WEIGHT_GRAD_TILES_PER_THREAD);
         }
     }
 
@@ -173,7 +193,7 @@ final class CpuConv {
     }
 
     /** The weight [O, Cg, kh, kw] (any strides) as contiguous rows of Cg*kh*kw. */
-    private static float[] packRows(View w) {
+    static float[] packRows(View w) {
         int[] s = w.shape(), st = w.strides();
         float[] W = floats(w), packed = new float[s[0] * s[1] * s[2] * s[3]];
         int t = 0;

@@ -114,6 +114,33 @@ class CpuConvTest {
         }
     }
 
+    /** Stride 1, ungrouped: the few-channel paths (col2im input gradient, row-dot weight gradient) and the GEMM paths. */
+    @Test
+    void bitIdenticalAcrossThreadCountsStrideOne() {
+        Case[] cases = {
+                new Case(2, 3, 40, 37, 20, 3, 3, Conv2dParams.of(1, 1), 0, 0),
+                new Case(2, 5, 19, 23, 9, 3, 3, new Conv2dParams(1, 1, 2, 1, 2, 1, 1), 0, 0),
+                new Case(2, 24, 13, 18, 30, 3, 3, Conv2dParams.of(1, 1), 0, 0)};
+        for (Case c : cases) {
+            Rng rng = new Rng(13);
+            View x = random(rng, Layout.SLICED, c.n(), c.c(), c.h(), c.w());
+            View w = random(rng, Layout.CONTIGUOUS, c.o(), c.c() / c.p().groups(), c.kh(), c.kw());
+            View g = random(rng, Layout.CONTIGUOUS, c.n(), c.o(), c.ho(), c.wo());
+            compareInputGrad(c, g, w, "stride one");
+            compareWeightGrad(c, x, g, "stride one");
+            int saved = Parallel.threads();
+            try {
+                Parallel.setThreads(1);
+                float[][] single = allThree(c, x, w, g);
+                Parallel.setThreads(3);
+                float[][] three = allThree(c, x, w, g);
+                for (int k = 0; k < 3; k++) assertArrayEquals(single[k], three[k], c + ": kernel " + k + " differs between 1 and 3 threads");
+            } finally {
+                Parallel.setThreads(saved);
+            }
+        }
+    }
+
     private float[][] allThree(Case c, View x, View w, View g) {
         View out = nan(c.n(), c.o(), c.ho(), c.wo());
         cpu.conv2d(x, w, out, c.p());

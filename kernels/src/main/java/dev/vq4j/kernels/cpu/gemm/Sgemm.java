@@ -18,4 +18,9 @@ public final class Sgemm {
     public static void multiply(int batch, int m, int n, int k, Panel a, Panel b, GemmOut c, boolean accumulate) {
         Sgemm3.multiply(batch, m, n, k, a, b, c, accumulate);
     }
+
+    /** As above with about {@code tilesPerThread} tiles per thread (fewer tiles, less packing; same bits). */
+    public static void multiply(int batch, int m, int n, int k, Panel a, Panel b, GemmOut c, boolean accumulate, int tilesPerThread) {
+        Sgemm3.multiply(batch, m, n, k, a, b, c, accumulate, tilesPerThread);
+    }
 }

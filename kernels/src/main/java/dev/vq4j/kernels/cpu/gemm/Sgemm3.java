@@ -33,14 +33,27 @@ public final class Sgemm3 {
     private Sgemm3() {}
 
     public static void multiply(int batch, int m, int n, int k, Panel a, Panel b, GemmOut c, boolean accumulate) {
-        run(batch, m, n, k, a, b, c, accumulate, true);
+        run(batch, m, n, k, a, b, c, accumulate, true, 4);
+    }
+
+    /**
+     * As {@link #multiply}, cutting C into only about {@code tilesPerThread} tiles per thread. Every tile
+     * packs its whole A rows and B rows, so for a deep product with small M and N (a convolution's
+     * weight gradient, whose panels are gathered and transposed) fewer tiles mean less packing.
+     */
+    public static void multiply(int batch, int m, int n, int k, Panel a, Panel b, GemmOut c, boolean accumulate, int tilesPerThread) {
+        run(batch, m, n, k, a, b, c, accumulate, true, tilesPerThread);
     }
 
     static void run(int batch, int m, int n, int k, Panel a, Panel b, GemmOut c, boolean accumulate, boolean parallel) {
+        run(batch, m, n, k, a, b, c, accumulate, parallel, 4);
+    }
+
+    static void run(int batch, int m, int n, int k, Panel a, Panel b, GemmOut c, boolean accumulate, boolean parallel, int tilesPerThread) {
         if (batch <= 0 || m <= 0 || n <= 0) return;
         int threads = parallel ? Parallel.threads() : 1;
         int mt = roundUp(m, MR), nt = Math.min(roundUp(n, NR), NC);
-        while ((long) batch * ceilDiv(m, mt) * ceilDiv(n, nt) < 4L * threads) {
+        while ((long) batch * ceilDiv(m, mt) * ceilDiv(n, nt) < (long) tilesPerThread * threads) {
             if (nt >= 2 * NR && (nt >= mt || mt < 8 * MR)) nt = roundUp(nt / 2, NR);
             else if (mt >= 8 * MR) mt = roundUp(mt / 2, MR);
             else break;

@@ -1,0 +1,166 @@
+package dev.vq4j.kernels.cpu;
+
+import dev.vq4j.core.Conv2dParams;
+import dev.vq4j.core.Parallel;
+import dev.vq4j.core.View;
+import dev.vq4j.kernels.HostBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Weight gradient of a stride-1 ungrouped convolution as dot products along output rows, with no
+ * packing: {@code gradW[o, c, i, j] = Σ_{b, oh, ow} gradOut[b, o, oh, ow] · Xp[b, c, oh + i·dH, ow + j·dW]}
+ * where Xp is the input with its padding written out as zeros (one copy per image). Both factors are
+ * contiguous along {@code ow}, so the kernel streams them straight from memory: a 4 (o) × 3 (j) block of
+ * vector accumulators takes 4 gradOut loads and 3 shifted input loads per 12 FMAs. The packed GEMM
+ * instead has to transpose both operands into panels (depth = positions), which cost more than the
+ * FMAs for the 3→128 first layer.
+ *
+ * <p>Determinism: accumulator lanes hold partial sums over {@code ow ≡ lane (mod L)}, always in the
+ * order (image, oh, ow chunk); each (o, c, i, j) is owned by the task of its o block; the lanes are
+ * finally added by {@link LaneSum} in lane order. So the result does not depend on the thread count.
+ */
+final class ConvWeightGradRows {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int OB = 4, JB = 3;
+    /** Positions per block of output rows (the 4 gradOut rows of a block then stay in L1). */
+    private static final int BLOCK_POSITIONS = 1024;
+
+    /** Floats of lane accumulators (Cout·taps·L) up to which this path is used: 4 MiB, so few input channels. */
+    private static final long MAX_ACCUMULATORS = 1L << 20;
+
+    private ConvWeightGradRows() {}
+
+    static boolean applies(View x, View gradOut, View gradW, Conv2dParams p) {
+        return p.strideH() == 1 && p.strideW() == 1 && p.groups() == 1 && gradOut.strides()[3] == 1
+                && gradOut.shape()[3] > 0 && gradOut.shape()[2] > 0
+                && (long) gradOut.shape()[1] * x.shape()[1] * gradW.shape()[2] * gradW.shape()[3] * L <= MAX_ACCUMULATORS;
+    }
+
+    static void weightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
+        int n = x.shape()[0], c = x.shape()[1], h = x.shape()[2], w = x.shape()[3];
+        int ho = gradOut.shape()[2], wo = gradOut.shape()[3];
+        int oc = gradW.shape()[0], kh = gradW.shape()[2], kw = gradW.shape()[3];
+        int dh = p.dilationH(), dw = p.dilationW(), ph = p.padH(), pw = p.padW();
+        // padded image: rows oh + i·dH < ho + (kh-1)·dH, columns up to a whole vector past wo + (kw-1)·dW
+        int hp = ho + (kh - 1) * dh, wp = roundUp(wo, L) + (kw - 1) * dw;
+        int plane = hp * wp, taps = c * kh * kw;
+        float[] xp = new float[c * plane];
+        float[] acc = new float[oc * taps * L];
+        float[] X = floats(x), G = floats(gradOut);
+        int[] xs = x.strides(), gs = gradOut.strides();
+        int rowsPerBlock = Math.max(1, BLOCK_POSITIONS / wo);
+        int oBlocks = (oc + OB - 1) / OB;
+        for (int b = 0; b < n; b++) {
+            int xb = x.offset() + b * xs[0], gb = gradOut.offset() + b * gs[0];
+            Parallel.forRange(c, (long) plane, (from, to) -> {
+                for (int ci = from; ci < to; ci++)
+                    for (int r = 0; r < hp; r++) {
+                        int y = r - ph, at = ci * plane + r * wp;
+                        for (int col = 0; col < wp; col++) {
+                            int xx = col - pw;
+                            xp[at + col] = y >= 0 && y < h && xx >= 0 && xx < w ? X[xb + ci * xs[1] + y * xs[2] + xx * xs[3]] : 0f;
+                        }
+                    }
+            });
+            Parallel.forRange(oBlocks, 2L * OB * taps * ho * wo, (from, to) -> {
+                for (int ob = from; ob < to; ob++) {
+                    int o0 = ob * OB, on = Math.min(OB, oc - o0);
+                    for (int r0 = 0; r0 < ho; r0 += rowsPerBlock) {
+                        int r1 = Math.min(ho, r0 + rowsPerBlock);
+                        for (int ci = 0; ci < c; ci++)
+                            for (int i = 0; i < kh; i++)
+                                for (int j0 = 0; j0 < kw; j0 += JB) {
+                                    int jn = Math.min(JB, kw - j0);
+                                    int t0 = (ci * kh + i) * kw + j0;
+                                    int xrow = ci * plane + i * dh * wp + j0 * dw;
+                                    if (on == OB && jn == JB)
+                                        block4x3(G, gb + o0 * gs[1], gs[1], gs[2], xp, xrow, wp, dw, r0, r1, wo, acc, (o0 * taps + t0) * L, taps * L);
+                                    else
+                                        for (int o = 0; o < on; o++)
+                                            for (int j = 0; j < jn; j++)
+                                                block1x1(G, gb + (o0 + o) * gs[1], gs[2], xp, xrow + j * dw, wp, r0, r1, wo, acc, ((o0 + o) * taps + t0 + j) * L);
+                                }
+                    }
+                }
+            });
+        }
+        float[] D = floats(gradW);
+        int[] ds = gradW.strides();
+        Parallel.forRange(oc, (long) taps * L, (from, to) -> {
+            for (int o = from; o < to; o++)
+                for (int t = 0; t < taps; t++) {
+                    int ci = t / (kh * kw), i = (t / kw) % kh, j = t % kw, a = (o * taps + t) * L;
+                    double sum = 0; // the lanes in lane order, as LaneSum
+                    for (int l = 0; l < L; l++) sum += acc[a + l];
+                    D[gradW.offset() + o * ds[0] + ci * ds[1] + i * ds[2] + j * ds[3]] = (float) sum;
+                }
+        });
+    }
+
+    /** acc[o][j] += Σ_{oh in [r0,r1), ow} G[o][oh, ow] · xp[xrow + oh·wp + ow + j·dw] for 4 o and 3 j. */
+    private static void block4x3(float[] G, int g0, int go, int gr, float[] xp, int xrow, int wp, int dw,
+                                 int r0, int r1, int wo, float[] acc, int a0, int ao) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, a0), a01 = FloatVector.fromArray(S, acc, a0 + L), a02 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, a0 + ao), a11 = FloatVector.fromArray(S, acc, a0 + ao + L), a12 = FloatVector.fromArray(S, acc, a0 + ao + 2 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, a0 + 2 * ao), a21 = FloatVector.fromArray(S, acc, a0 + 2 * ao + L), a22 = FloatVector.fromArray(S, acc, a0 + 2 * ao + 2 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, a0 + 3 * ao), a31 = FloatVector.fromArray(S, acc, a0 + 3 * ao + L), a32 = FloatVector.fromArray(S, acc, a0 + 3 * ao + 2 * L);
+        int full = wo - wo % L;
+        for (int oh = r0; oh < r1; oh++) {
+            int g = g0 + oh * gr, xr = xrow + oh * wp;
+            for (int ow = 0; ow < wo; ow += L) {
+                FloatVector g0v, g1v, g2v, g3v, x0, x1, x2;
+                if (ow < full) {
+                    g0v = FloatVector.fromArray(S, G, g + ow);
+                    g1v = FloatVector.fromArray(S, G, g + go + ow);
+                    g2v = FloatVector.fromArray(S, G, g + 2 * go + ow);
+                    g3v = FloatVector.fromArray(S, G, g + 3 * go + ow);
+                    x0 = FloatVector.fromArray(S, xp, xr + ow);
+                    x1 = FloatVector.fromArray(S, xp, xr + ow + dw);
+                    x2 = FloatVector.fromArray(S, xp, xr + ow + 2 * dw);
+                } else {
+                    VectorMask<Float> m = S.indexInRange(ow, wo);
+                    g0v = FloatVector.fromArray(S, G, g + ow, m);
+                    g1v = FloatVector.fromArray(S, G, g + go + ow, m);
+                    g2v = FloatVector.fromArray(S, G, g + 2 * go + ow, m);
+                    g3v = FloatVector.fromArray(S, G, g + 3 * go + ow, m);
+                    x0 = FloatVector.fromArray(S, xp, xr + ow, m);
+                    x1 = FloatVector.fromArray(S, xp, xr + ow + dw, m);
+                    x2 = FloatVector.fromArray(S, xp, xr + ow + 2 * dw, m);
+                }
+                a00 = g0v.fma(x0, a00); a01 = g0v.fma(x1, a01); a02 = g0v.fma(x2, a02);
+                a10 = g1v.fma(x0, a10); a11 = g1v.fma(x1, a11); a12 = g1v.fma(x2, a12);
+                a20 = g2v.fma(x0, a20); a21 = g2v.fma(x1, a21); a22 = g2v.fma(x2, a22);
+                a30 = g3v.fma(x0, a30); a31 = g3v.fma(x1, a31); a32 = g3v.fma(x2, a32);
+            }
+        }
+        a00.intoArray(acc, a0); a01.intoArray(acc, a0 + L); a02.intoArray(acc, a0 + 2 * L);
+        a10.intoArray(acc, a0 + ao); a11.intoArray(acc, a0 + ao + L); a12.intoArray(acc, a0 + ao + 2 * L);
+        a20.intoArray(acc, a0 + 2 * ao); a21.intoArray(acc, a0 + 2 * ao + L); a22.intoArray(acc, a0 + 2 * ao + 2 * L);
+        a30.intoArray(acc, a0 + 3 * ao); a31.intoArray(acc, a0 + 3 * ao + L); a32.intoArray(acc, a0 + 3 * ao + 2 * L);
+    }
+
+    /** The same for one o and one j (block edges). */
+    private static void block1x1(float[] G, int g0, int gr, float[] xp, int xrow, int wp,
+                                 int r0, int r1, int wo, float[] acc, int a0) {
+        FloatVector a = FloatVector.fromArray(S, acc, a0);
+        for (int oh = r0; oh < r1; oh++) {
+            int g = g0 + oh * gr, xr = xrow + oh * wp;
+            for (int ow = 0; ow < wo; ow += L) {
+                VectorMask<Float> m = S.indexInRange(ow, wo);
+                a = FloatVector.fromArray(S, G, g + ow, m).fma(FloatVector.fromArray(S, xp, xr + ow, m), a);
+            }
+        }
+        a.intoArray(acc, a0);
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    private static float[] floats(View v) {
+        return ((HostBuffer) v.buffer()).floats();
+    }
+}
