@@ -43,11 +43,21 @@ class SoftmaxLossParityTest extends TorchParityTest {
                 .java(x -> Softmax.logSoftmax(x[0].transpose(0, 2), dim)).inputs(randn(3, 6, 5)).run();
     }
 
-    /** Large logits: without subtracting the max, exp would overflow to inf. */
+    /**
+     * Large logits: without subtracting the max, exp(100) would overflow float32. At ×100 the
+     * gradient is ill-conditioned in float32 itself (y·(g − Σg·y) cancels to a few ulps of the
+     * rounded probabilities, for PyTorch as for us), so the gradient is checked at ×10 and the
+     * forward at ×100, both against PyTorch in float64 (the exact answer rounded to float32; PyTorch's
+     * own float32 Σg·y is a few ulps off at ×10 already).
+     */
     @Test
     void softmaxLargeValuesStable() {
-        op("softmax.large").python("torch.softmax(x0 * 100, -1)").java(x -> Softmax.softmax(x[0].mul(100f), -1)).inputs(uniform(-1f, 1f, 4, 9)).run();
-        op("log_softmax.large").python("torch.log_softmax(x0 * 100, 1)").java(x -> Softmax.logSoftmax(x[0].mul(100f), 1)).inputs(uniform(-1f, 1f, 4, 9)).run();
+        op("softmax.large").python("torch.softmax(x0.double() * 100, -1).float()").java(x -> Softmax.softmax(x[0].mul(100f), -1))
+                .inputs(uniform(-1f, 1f, 4, 9)).forwardOnly().run();
+        op("log_softmax.large").python("torch.log_softmax(x0.double() * 100, 1).float()").java(x -> Softmax.logSoftmax(x[0].mul(100f), 1))
+                .inputs(uniform(-1f, 1f, 4, 9)).forwardOnly().run();
+        op("softmax.x10").python("torch.softmax(x0.double() * 10, -1).float()").java(x -> Softmax.softmax(x[0].mul(10f), -1)).inputs(uniform(-1f, 1f, 4, 9)).run();
+        op("log_softmax.x10").python("torch.log_softmax(x0.double() * 10, 1).float()").java(x -> Softmax.logSoftmax(x[0].mul(10f), 1)).inputs(uniform(-1f, 1f, 4, 9)).run();
     }
 
     @Test

@@ -71,20 +71,25 @@ final class CpuSoftmax {
         StridedLoop.forEachRow(gradIn.shape(), new int[][] {y.strides(), gradOut.strides(), gradIn.strides()},
                 new int[] {y.offset(), gradOut.offset(), gradIn.offset()}, 8, (off, n, st) -> {
                     int ya = off[0], ga = off[1], da = off[2], i = 0;
-                    FloatVector acc = FloatVector.zero(S);
-                    for (; i + L <= n; i += L) {
-                        FloatVector g = FloatVector.fromArray(S, G, ga + i);
-                        acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, Y, ya + i), acc);
-                    }
-                    double dot = LaneSum.of(acc);
+                    // sum(g·y) (or sum(g)) in double, rounded once: at the row's largest probability
+                    // g − s cancels, so s must be as exact as float allows (PyTorch's is within an ulp)
+                    double dot = 0;
                     for (; i < n; i++) dot += log ? G[ga + i] : (double) G[ga + i] * Y[ya + i];
-                    float s = (float) dot;
+                    // s = sHi + sLo carries the double sum into the float arithmetic: g − sHi is exact
+                    // where it cancels, and sLo then restores the bits a single float would lose
+                    float s = (float) dot, sLo = (float) (dot - s);
                     for (i = 0; i + L <= n; i += L) {
                         FloatVector g = FloatVector.fromArray(S, G, ga + i), yv = FloatVector.fromArray(S, Y, ya + i);
-                        FloatVector r = log ? VectorExp.exp(yv).mul(-s).add(g) : g.sub(s).mul(yv);
+                        FloatVector r;
+                        if (log) {
+                            FloatVector e = VectorExp.exp(yv);
+                            r = e.mul(-s).add(g).sub(e.mul(sLo));
+                        } else {
+                            r = g.sub(s).sub(sLo).mul(yv);
+                        }
                         r.intoArray(D, da + i);
                     }
-                    for (; i < n; i++) D[da + i] = log ? (float) (G[ga + i] - Math.exp(Y[ya + i]) * dot) : Y[ya + i] * (G[ga + i] - s);
+                    for (; i < n; i++) D[da + i] = log ? (float) (G[ga + i] - Math.exp(Y[ya + i]) * dot) : Y[ya + i] * (G[ga + i] - s - sLo);
                 });
     }
 }

@@ -38,12 +38,11 @@ public final class ReferenceSoftmax {
                         double g = G[off[1] + j * st[1]];
                         dot += log ? g : g * Y[off[0] + j * st[0]];
                     }
-                    // the sum is rounded to float and g - sum taken in float, as torch does: where y saturates at 1,
-                    // g - sum then cancels to exactly 0 like PyTorch's result
-                    float s = (float) dot;
+                    // y·(g − sum) in double: where one probability is near 1, g − sum cancels, and
+                    // only the exact difference gives the gradient to float precision
                     for (int j = 0; j < n; j++) {
                         double yj = Y[off[0] + j * st[0]], g = G[off[1] + j * st[1]];
-                        D[off[2] + j * st[2]] = (float) (log ? g - Math.exp(yj) * dot : yj * (float) (g - s));
+                        D[off[2] + j * st[2]] = (float) (log ? g - Math.exp(yj) * dot : yj * (g - dot));
                     }
                 });
     }
