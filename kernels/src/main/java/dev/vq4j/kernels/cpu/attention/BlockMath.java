@@ -140,6 +140,27 @@ final class BlockMath {
         return (float) LaneSum.of(sum);
     }
 
+    /**
+     * {@code row[at + x] = exp(row[at + x] * scale - shift)} for x < BLOCK, and {@code sums[sAt..+LANES) =
+     * sums * alpha + (the new values, lane by lane)}: the online-softmax row sum stays a vector until the
+     * end, so no lane reduction per tile.
+     */
+    static void expRowSum(float[] row, int at, float scale, float shift, float[] sums, int sAt, float alpha) {
+        FloatVector sum = FloatVector.fromArray(SPECIES, sums, sAt);
+        if (alpha != 1f) sum = sum.mul(alpha);
+        for (int x = 0; x < BLOCK; x += LANES) {
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(shift));
+            e.intoArray(row, at + x);
+            sum = sum.add(e);
+        }
+        sum.intoArray(sums, sAt);
+    }
+
+    /** {@code a[at + t] *= f} for t < width (a multiple of LANES). */
+    static void scale(float[] a, int at, int width, float f) {
+        for (int t = 0; t < width; t += LANES) FloatVector.fromArray(SPECIES, a, at + t).mul(f).intoArray(a, at + t);
+    }
+
     /** {@code max_x row[at + x] * scale} over x < BLOCK. */
     static float maxRow(float[] row, int at, float scale) {
         FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);

@@ -2,7 +2,9 @@ package dev.vq4j.kernels.cpu.attention;
 
 import dev.vq4j.core.Parallel;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.cpu.LaneSum;
 import dev.vq4j.kernels.reference.ReferenceAttention;
+import jdk.incubator.vector.FloatVector;
 
 import java.util.Arrays;
 
@@ -41,12 +43,12 @@ public final class CpuAttention {
         int qBlocks = lqp / BLOCK;
         Parallel.forRange(bh * qBlocks, (long) BLOCK * lk * (d + dv) * 2, (from, to) -> {
             float[] s = new float[BLOCK * BLOCK], acc = new float[BLOCK * dvp];
-            float[] rowMax = new float[BLOCK], rowSum = new float[BLOCK];
+            float[] rowMax = new float[BLOCK], rowSums = new float[BLOCK * LANES]; // row sums kept per lane until the end
             for (int item = from; item < to; item++) {
                 int head = item / qBlocks, i0 = (item % qBlocks) * BLOCK, rows = Math.min(BLOCK, lq - i0);
                 Arrays.fill(acc, 0f);
                 Arrays.fill(rowMax, Float.NEGATIVE_INFINITY);
-                Arrays.fill(rowSum, 0f);
+                Arrays.fill(rowSums, 0f);
                 int keyEnd = causal ? Math.min(lk, i0 + rows) : lk;
                 for (int j0 = 0; j0 < keyEnd; j0 += BLOCK) {
                     BlockMath.scores(qp, HeadPacks.tile(head, i0 / BLOCK, lqp, dp), kt, HeadPacks.tile(head, j0 / BLOCK, lkp, dp), dp, s);
@@ -59,20 +61,20 @@ public final class CpuAttention {
                         }
                         Arrays.fill(s, at + visible, at + BLOCK, Float.NEGATIVE_INFINITY);
                         float mNew = Math.max(rowMax[r], BlockMath.maxRow(s, at, scale));
-                        float alpha = (float) Math.exp(rowMax[r] - mNew);
-                        rowSum[r] = rowSum[r] * alpha + BlockMath.expRow(s, at, scale, mNew);
+                        float alpha = mNew == rowMax[r] ? 1f : (float) Math.exp(rowMax[r] - mNew);
+                        BlockMath.expRowSum(s, at, scale, mNew, rowSums, r * LANES, alpha);
                         rowMax[r] = mNew;
-                        if (alpha != 1f) for (int t = r * dvp; t < (r + 1) * dvp; t++) acc[t] *= alpha;
+                        if (alpha != 1f) BlockMath.scale(acc, r * dvp, dvp, alpha);
                     }
                     BlockMath.accumulate(s, BLOCK, 1, vp, HeadPacks.tile(head, j0 / BLOCK, lkp, dvp), dvp, acc, 0, dvp);
                 }
                 int b = head / hn, h = head % hn;
                 int[] os = out.strides(), ls = lse.strides();
                 for (int r = 0; r < rows; r++) {
-                    float inv = 1f / rowSum[r];
+                    float rowSum = (float) LaneSum.of(FloatVector.fromArray(BlockMath.SPECIES, rowSums, r * LANES)), inv = 1f / rowSum;
                     int base = out.offset() + b * os[0] + h * os[1] + (i0 + r) * os[2];
                     for (int t = 0; t < dv; t++) o[base + t * os[3]] = acc[r * dvp + t] * inv;
-                    l[lse.offset() + b * ls[0] + h * ls[1] + (i0 + r) * ls[2]] = rowMax[r] + (float) Math.log(rowSum[r]);
+                    l[lse.offset() + b * ls[0] + h * ls[1] + (i0 + r) * ls[2]] = rowMax[r] + (float) Math.log(rowSum);
                 }
             }
         });
