@@ -1,6 +1,5 @@
 package dev.vq4j.kernels.cpu.attention;
 
-import dev.vq4j.kernels.cpu.LaneSum;
 import dev.vq4j.kernels.cpu.VectorExp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -129,43 +128,41 @@ final class BlockMath {
         return FloatVector.fromArray(SPECIES, a, at);
     }
 
-    /** {@code row[at + x] = exp(row[at + x] * scale - shift)} for x < BLOCK; returns their sum. */
-    static float expRow(float[] row, int at, float scale, float shift) {
-        FloatVector sum = FloatVector.zero(SPECIES);
-        for (int x = 0; x < BLOCK; x += LANES) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(shift));
-            e.intoArray(row, at + x);
-            sum = sum.add(e);
-        }
-        return (float) LaneSum.of(sum);
+    /** {@code row[at + x] = exp(row[at + x] * scale - shift)} for x < BLOCK. */
+    static void expRow(float[] row, int at, float scale, float shift) {
+        for (int x = 0; x < BLOCK; x += LANES)
+            VectorExp.exp(FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(shift)).intoArray(row, at + x);
     }
 
     /**
-     * {@code row[at + x] = exp(row[at + x] * scale - shift)} for x < BLOCK, and {@code sums[sAt..+LANES) =
-     * sums * alpha + (the new values, lane by lane)}: the online-softmax row sum stays a vector until the
-     * end, so no lane reduction per tile.
+     * One online-softmax step on a transposed score tile {@code st} (keys x queries, masked entries -inf),
+     * for each query column c: {@code m' = max(m, scale * max_j st[j][c])}, {@code alpha = exp(m - m')},
+     * {@code st[j][c] = exp(st[j][c] * scale - m')}, {@code sum = sum * alpha + sum_j st[j][c]} (j in order).
+     * A column with no finite score yet keeps {@code m' = -inf} and gets P = 0, alpha = 0.
+     * Scaling after the max is exact: rounding {@code x * scale} is monotone for scale &gt; 0.
      */
-    static void expRowSum(float[] row, int at, float scale, float shift, float[] sums, int sAt, float alpha) {
-        FloatVector sum = FloatVector.fromArray(SPECIES, sums, sAt);
-        if (alpha != 1f) sum = sum.mul(alpha);
-        for (int x = 0; x < BLOCK; x += LANES) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, row, at + x).mul(scale).sub(shift));
-            e.intoArray(row, at + x);
-            sum = sum.add(e);
+    static void softmaxColumns(float[] st, float scale, float[] max, float[] sum, float[] alpha) {
+        for (int c = 0; c < BLOCK; c += LANES) {
+            FloatVector mx = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < BLOCK; j++) mx = mx.max(FloatVector.fromArray(SPECIES, st, j * BLOCK + c));
+            FloatVector mOld = FloatVector.fromArray(SPECIES, max, c), mNew = mOld.max(mx.mul(scale));
+            FloatVector shift = mNew.blend(0f, mNew.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+            FloatVector a = VectorExp.exp(mOld.sub(shift));
+            mNew.intoArray(max, c);
+            a.intoArray(alpha, c);
+            FloatVector s = FloatVector.fromArray(SPECIES, sum, c).mul(a);
+            for (int j = 0; j < BLOCK; j++) {
+                FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, st, j * BLOCK + c).mul(scale).sub(shift));
+                e.intoArray(st, j * BLOCK + c);
+                s = s.add(e);
+            }
+            s.intoArray(sum, c);
         }
-        sum.intoArray(sums, sAt);
     }
 
     /** {@code a[at + t] *= f} for t < width (a multiple of LANES). */
     static void scale(float[] a, int at, int width, float f) {
         for (int t = 0; t < width; t += LANES) FloatVector.fromArray(SPECIES, a, at + t).mul(f).intoArray(a, at + t);
-    }
-
-    /** {@code max_x row[at + x] * scale} over x < BLOCK. */
-    static float maxRow(float[] row, int at, float scale) {
-        FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int x = 0; x < BLOCK; x += LANES) max = max.max(FloatVector.fromArray(SPECIES, row, at + x).mul(scale));
-        return max.reduceLanes(VectorOperators.MAX);
     }
 
     /** {@code row[at + x] = exp(row[at + x] * scale - shift[sAt + x])} for x < BLOCK (a per-column shift). */

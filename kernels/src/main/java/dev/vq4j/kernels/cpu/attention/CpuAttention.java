@@ -2,9 +2,7 @@ package dev.vq4j.kernels.cpu.attention;
 
 import dev.vq4j.core.Parallel;
 import dev.vq4j.core.View;
-import dev.vq4j.kernels.cpu.LaneSum;
 import dev.vq4j.kernels.reference.ReferenceAttention;
-import jdk.incubator.vector.FloatVector;
 
 import java.util.Arrays;
 
@@ -38,43 +36,40 @@ public final class CpuAttention {
             return;
         }
         int lqp = roundUp(lq, BLOCK), lkp = roundUp(lk, BLOCK), dp = roundUp(d, LANES), dvp = roundUp(dv, LANES);
-        float[] qp = HeadPacks.rows(q, lqp, dp), kt = HeadPacks.columns(k, lkp, dp), vp = HeadPacks.rows(v, lkp, dvp);
+        float[] qt = HeadPacks.columns(q, lqp, dp), kp = HeadPacks.rows(k, lkp, dp), vp = HeadPacks.rows(v, lkp, dvp);
         float[] o = HeadPacks.floats(out), l = HeadPacks.floats(lse);
         int qBlocks = lqp / BLOCK;
         Parallel.forRange(bh * qBlocks, (long) BLOCK * lk * (d + dv) * 2, (from, to) -> {
-            float[] s = new float[BLOCK * BLOCK], acc = new float[BLOCK * dvp];
-            float[] rowMax = new float[BLOCK], rowSums = new float[BLOCK * LANES]; // row sums kept per lane until the end
+            // the score tile is kept transposed (keys x queries), so the per-query max and sum of the
+            // online softmax run down the columns with plain vector ops, no lane reductions
+            float[] st = new float[BLOCK * BLOCK], acc = new float[BLOCK * dvp];
+            float[] rowMax = new float[BLOCK], rowSum = new float[BLOCK], alpha = new float[BLOCK];
             for (int item = from; item < to; item++) {
                 int head = item / qBlocks, i0 = (item % qBlocks) * BLOCK, rows = Math.min(BLOCK, lq - i0);
                 Arrays.fill(acc, 0f);
                 Arrays.fill(rowMax, Float.NEGATIVE_INFINITY);
-                Arrays.fill(rowSums, 0f);
-                int keyEnd = causal ? Math.min(lk, i0 + rows) : lk;
+                Arrays.fill(rowSum, 0f);
+                int keyEnd = causal ? Math.min(lk, i0 + rows) : lk, qTile = HeadPacks.tile(head, i0 / BLOCK, lqp, dp);
                 for (int j0 = 0; j0 < keyEnd; j0 += BLOCK) {
-                    BlockMath.scores(qp, HeadPacks.tile(head, i0 / BLOCK, lqp, dp), kt, HeadPacks.tile(head, j0 / BLOCK, lkp, dp), dp, s);
-                    for (int r = 0; r < BLOCK; r++) {
-                        int at = r * BLOCK;
-                        int visible = r < rows ? Math.min(BLOCK, (causal ? Math.min(lk, i0 + r + 1) : lk) - j0) : 0;
-                        if (visible <= 0) {
-                            Arrays.fill(s, at, at + BLOCK, 0f);
-                            continue;
-                        }
-                        Arrays.fill(s, at + visible, at + BLOCK, Float.NEGATIVE_INFINITY);
-                        float mNew = Math.max(rowMax[r], BlockMath.maxRow(s, at, scale));
-                        float alpha = mNew == rowMax[r] ? 1f : (float) Math.exp(rowMax[r] - mNew);
-                        BlockMath.expRowSum(s, at, scale, mNew, rowSums, r * LANES, alpha);
-                        rowMax[r] = mNew;
-                        if (alpha != 1f) BlockMath.scale(acc, r * dvp, dvp, alpha);
+                    BlockMath.scores(kp, HeadPacks.tile(head, j0 / BLOCK, lkp, dp), qt, qTile, dp, st); // S^T
+                    int keys = Math.min(BLOCK, lk - j0);
+                    for (int jr = 0; jr < BLOCK; jr++) {
+                        int at = jr * BLOCK;
+                        if (jr >= keys) Arrays.fill(st, at, at + BLOCK, Float.NEGATIVE_INFINITY);
+                        else if (causal) // query i sees key j only when j <= i
+                            Arrays.fill(st, at, at + Math.min(BLOCK, Math.max(0, j0 + jr - i0)), Float.NEGATIVE_INFINITY);
                     }
-                    BlockMath.accumulate(s, BLOCK, 1, vp, HeadPacks.tile(head, j0 / BLOCK, lkp, dvp), dvp, acc, 0, dvp);
+                    BlockMath.softmaxColumns(st, scale, rowMax, rowSum, alpha);
+                    for (int r = 0; r < rows; r++) if (alpha[r] != 1f) BlockMath.scale(acc, r * dvp, dvp, alpha[r]);
+                    BlockMath.accumulate(st, 1, BLOCK, vp, HeadPacks.tile(head, j0 / BLOCK, lkp, dvp), dvp, acc, 0, dvp); // O += P V
                 }
                 int b = head / hn, h = head % hn;
                 int[] os = out.strides(), ls = lse.strides();
                 for (int r = 0; r < rows; r++) {
-                    float rowSum = (float) LaneSum.of(FloatVector.fromArray(BlockMath.SPECIES, rowSums, r * LANES)), inv = 1f / rowSum;
+                    float inv = 1f / rowSum[r];
                     int base = out.offset() + b * os[0] + h * os[1] + (i0 + r) * os[2];
                     for (int t = 0; t < dv; t++) o[base + t * os[3]] = acc[r * dvp + t] * inv;
-                    l[lse.offset() + b * ls[0] + h * ls[1] + (i0 + r) * ls[2]] = rowMax[r] + (float) Math.log(rowSum);
+                    l[lse.offset() + b * ls[0] + h * ls[1] + (i0 + r) * ls[2]] = rowMax[r] + (float) Math.log(rowSum[r]);
                 }
             }
         });
