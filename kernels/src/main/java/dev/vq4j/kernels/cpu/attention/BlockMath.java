@@ -141,23 +141,37 @@ final class BlockMath {
      * A column with no finite score yet keeps {@code m' = -inf} and gets P = 0, alpha = 0.
      * Scaling after the max is exact: rounding {@code x * scale} is monotone for scale &gt; 0.
      */
-    static void softmaxColumns(float[] st, float scale, float[] max, float[] sum, float[] alpha) {
+    static void softmaxColumns(float[] st, float scale, float[] max, float[] sum, float[] alpha, float[] shift) {
+        for (int c = 0; c < BLOCK; c += LANES) columnMax(st, c, scale, max, alpha);
+        // alpha and the shift per column in scalar code (bit-identical to the vector exp): a second vector
+        // exp in this method overruns C2's inlining budget and drops the Vector API to its slow fallback
+        for (int c = 0; c < BLOCK; c++) {
+            float m = max[c], sh = m == Float.NEGATIVE_INFINITY ? 0f : m;
+            shift[c] = sh;
+            alpha[c] = VectorExp.exp(alpha[c] - sh);
+        }
         for (int c = 0; c < BLOCK; c += LANES) {
-            FloatVector mx = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < BLOCK; j++) mx = mx.max(FloatVector.fromArray(SPECIES, st, j * BLOCK + c));
-            FloatVector mOld = FloatVector.fromArray(SPECIES, max, c), mNew = mOld.max(mx.mul(scale));
-            FloatVector shift = mNew.blend(0f, mNew.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
-            FloatVector a = VectorExp.exp(mOld.sub(shift));
-            mNew.intoArray(max, c);
-            a.intoArray(alpha, c);
-            FloatVector s = FloatVector.fromArray(SPECIES, sum, c).mul(a);
+            FloatVector sh = FloatVector.fromArray(SPECIES, shift, c);
+            FloatVector s = FloatVector.fromArray(SPECIES, sum, c).mul(FloatVector.fromArray(SPECIES, alpha, c));
             for (int j = 0; j < BLOCK; j++) {
-                FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, st, j * BLOCK + c).mul(scale).sub(shift));
+                FloatVector e = VectorExp.exp(FloatVector.fromArray(SPECIES, st, j * BLOCK + c).mul(scale).sub(sh));
                 e.intoArray(st, j * BLOCK + c);
                 s = s.add(e);
             }
             s.intoArray(sum, c);
         }
+    }
+
+    /** {@code old[c..) = max[c..)}, {@code max[c..) = max(max, scale * max_j st[j][c..))} for LANES columns. */
+    private static void columnMax(float[] st, int c, float scale, float[] max, float[] old) {
+        FloatVector m0 = FloatVector.fromArray(SPECIES, st, c), m1 = FloatVector.fromArray(SPECIES, st, BLOCK + c);
+        for (int j = 2; j < BLOCK; j += 2) { // two chains: max is exact in any order
+            m0 = m0.max(FloatVector.fromArray(SPECIES, st, j * BLOCK + c));
+            m1 = m1.max(FloatVector.fromArray(SPECIES, st, (j + 1) * BLOCK + c));
+        }
+        FloatVector mOld = FloatVector.fromArray(SPECIES, max, c);
+        mOld.intoArray(old, c);
+        mOld.max(m0.max(m1).mul(scale)).intoArray(max, c);
     }
 
     /** {@code a[at + t] *= f} for t < width (a multiple of LANES). */

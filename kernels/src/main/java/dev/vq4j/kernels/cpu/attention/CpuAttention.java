@@ -43,7 +43,7 @@ public final class CpuAttention {
             // the score tile is kept transposed (keys x queries), so the per-query max and sum of the
             // online softmax run down the columns with plain vector ops, no lane reductions
             float[] st = new float[BLOCK * BLOCK], acc = new float[BLOCK * dvp];
-            float[] rowMax = new float[BLOCK], rowSum = new float[BLOCK], alpha = new float[BLOCK];
+            float[] rowMax = new float[BLOCK], rowSum = new float[BLOCK], alpha = new float[BLOCK], shift = new float[BLOCK];
             for (int item = from; item < to; item++) {
                 int head = item / qBlocks, i0 = (item % qBlocks) * BLOCK, rows = Math.min(BLOCK, lq - i0);
                 Arrays.fill(acc, 0f);
@@ -59,7 +59,7 @@ public final class CpuAttention {
                         else if (causal) // query i sees key j only when j <= i
                             Arrays.fill(st, at, at + Math.min(BLOCK, Math.max(0, j0 + jr - i0)), Float.NEGATIVE_INFINITY);
                     }
-                    BlockMath.softmaxColumns(st, scale, rowMax, rowSum, alpha);
+                    BlockMath.softmaxColumns(st, scale, rowMax, rowSum, alpha, shift);
                     for (int r = 0; r < rows; r++) if (alpha[r] != 1f) BlockMath.scale(acc, r * dvp, dvp, alpha[r]);
                     BlockMath.accumulate(st, 1, BLOCK, vp, HeadPacks.tile(head, j0 / BLOCK, lkp, dvp), dvp, acc, 0, dvp); // O += P V
                 }
