@@ -18,9 +18,11 @@ import static dev.vq4j.kernels.cpu.attention.HeadPacks.roundUp;
  *   <li>forward (FlashAttention, Dao et al. 2022): one task per (batch, head, query block) keeps the running
  *       row max m, row sum l and an unnormalised output O; each key tile rescales them by {@code exp(m_old - m_new)}
  *       (online softmax, Milakov &amp; Gimelshein 2018). Saves {@code lse = m + log l}.</li>
- *   <li>backward (FlashAttention-2, Alg. 2) in two race-free passes: pass 1, one task per (batch, head, key block),
- *       walks the query blocks and owns its dK, dV rows; pass 2, one task per (batch, head, query block), walks the
- *       key blocks and owns its dQ rows. P is recomputed from lse in both passes instead of being stored.</li>
+ *   <li>backward (FlashAttention-2, Alg. 2), race-free without atomics: when the heads split evenly over the
+ *       threads, one pass with one task per (batch, head) that owns dQ, dK and dV of its head (5 tile products);
+ *       otherwise two passes: pass 1, one task per (batch, head, key block), walks the query blocks and owns its
+ *       dK, dV rows; pass 2, one task per (batch, head, query block), walks the key blocks and owns its dQ rows.
+ *       Both paths sum in the same order. P is recomputed from lse instead of being stored.</li>
  * </ul>
  * Every output element is written by one task in a fixed order: bit-identical from run to run.
  */
