@@ -70,7 +70,8 @@ public final class CpuAttention {
                 for (int r = 0; r < rows; r++) {
                     float inv = 1f / rowSum[r];
                     int base = out.offset() + b * os[0] + h * os[1] + (i0 + r) * os[2];
-                    for (int t = 0; t < dv; t++) o[base + t * os[3]] = acc[r * dvp + t] * inv;
+                    if (os[3] == 1) for (int t = 0; t < dv; t++) o[base + t] = acc[r * dvp + t] * inv; // unit stride: vectorised by C2
+                    else for (int t = 0; t < dv; t++) o[base + t * os[3]] = acc[r * dvp + t] * inv;
                     l[lse.offset() + b * ls[0] + h * ls[1] + (i0 + r) * ls[2]] = rowMax[r] + (float) Math.log(rowSum[r]);
                 }
             }
@@ -215,9 +216,11 @@ public final class CpuAttention {
         int[] ks = gradK.strides(), vs = gradV.strides();
         for (int jr = 0; jr < keys; jr++) {
             int kBase = gradK.offset() + b * ks[0] + h * ks[1] + (j0 + jr) * ks[2];
-            for (int t = 0; t < d; t++) dK[kBase + t * ks[3]] = dk[jr * dp + t] * scale;
+            if (ks[3] == 1) for (int t = 0; t < d; t++) dK[kBase + t] = dk[jr * dp + t] * scale;
+            else for (int t = 0; t < d; t++) dK[kBase + t * ks[3]] = dk[jr * dp + t] * scale;
             int vBase = gradV.offset() + b * vs[0] + h * vs[1] + (j0 + jr) * vs[2];
-            for (int t = 0; t < dv; t++) dV[vBase + t * vs[3]] = dvAcc[jr * dvp + t];
+            if (vs[3] == 1) System.arraycopy(dvAcc, jr * dvp, dV, vBase, dv);
+            else for (int t = 0; t < dv; t++) dV[vBase + t * vs[3]] = dvAcc[jr * dvp + t];
         }
     }
 
@@ -228,7 +231,8 @@ public final class CpuAttention {
         int[] qs = gradQ.strides();
         for (int r = 0; r < rows; r++) {
             int base = gradQ.offset() + b * qs[0] + h * qs[1] + (i0 + r) * qs[2], at = (i0 - dqFirst + r) * dp;
-            for (int t = 0; t < d; t++) dQ[base + t * qs[3]] = dq[at + t] * scale;
+            if (qs[3] == 1) for (int t = 0; t < d; t++) dQ[base + t] = dq[at + t] * scale;
+            else for (int t = 0; t < d; t++) dQ[base + t * qs[3]] = dq[at + t] * scale;
         }
     }
 }
