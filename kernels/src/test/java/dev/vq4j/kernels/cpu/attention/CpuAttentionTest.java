@@ -1,6 +1,7 @@
 package dev.vq4j.kernels.cpu.attention;
 
 import dev.vq4j.core.Backend;
+import dev.vq4j.core.Parallel;
 import dev.vq4j.core.Rng;
 import dev.vq4j.core.View;
 import dev.vq4j.kernels.cpu.CpuBackend;
@@ -55,6 +56,41 @@ class CpuAttentionTest {
         check(6, 1, 2, 130, 129, 20, 20, false, true);
         check(7, 2, 1, 129, 130, 33, 31, true, true);
         check(8, 1, 1, 200, 64, 64, 64, true, false);
+        check(12, 2, 1, 70, 90, 100, 130, false, true); // head dims past one 64-wide chunk, with narrower tail chunks
+        check(13, 1, 3, 90, 70, 130, 100, true, false);
+    }
+
+    /**
+     * The one-pass backward (a task per head, taken when the heads split evenly over the threads) and the
+     * two-pass one (a task per key block, then per query block) sum in the same order: same values.
+     */
+    @Test
+    void onePassAndTwoPassBackwardAgree() {
+        int before = Parallel.threads();
+        try {
+            for (boolean causal : new boolean[] {false, true}) {
+                Rng rng = new Rng(21);
+                int b = 1, h = 2, lq = 150, lk = 140, d = 72, dv = 40;
+                View q = randn(ref, rng, b, h, lq, d), k = randn(ref, rng, b, h, lk, d), v = randn(ref, rng, b, h, lk, dv);
+                View g = randn(ref, rng, b, h, lq, dv), out = nans(ref, b, h, lq, dv), lse = nans(ref, b, h, lq);
+                cpu.attention(q, k, v, out, lse, 0.1f, causal);
+                float[][] grads = new float[2][];
+                for (int run = 0; run < 2; run++) {
+                    Parallel.setThreads(run == 0 ? 1 : 5); // 2 heads: one pass on 1 thread, two passes on 5
+                    View gq = nans(ref, b, h, lq, d), gk = nans(ref, b, h, lk, d), gv = nans(ref, b, h, lk, dv);
+                    cpu.attentionBackward(q, k, v, out, lse, g, gq, gk, gv, 0.1f, causal);
+                    float[] dq = values(gq), dk = values(gk), dvv = values(gv);
+                    float[] all = new float[dq.length + dk.length + dvv.length];
+                    System.arraycopy(dq, 0, all, 0, dq.length);
+                    System.arraycopy(dk, 0, all, dq.length, dk.length);
+                    System.arraycopy(dvv, 0, all, dq.length + dk.length, dvv.length);
+                    grads[run] = all;
+                }
+                assertArrayEquals(grads[0], grads[1], 0f, "one pass vs two passes" + (causal ? " causal" : ""));
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test
