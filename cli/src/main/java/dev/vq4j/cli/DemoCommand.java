@@ -43,7 +43,7 @@ final class DemoCommand implements Command {
     @Override
     public List<Options.Spec> options() {
         return List.of(
-                Options.Spec.value("steps", "auto", "training steps; auto: as many as fit in --minutes on this machine (measured first)"),
+                Options.Spec.value("steps", "2400", "training steps (about 3 minutes on 2 cores); auto: as many as fit in --minutes, from a short speed probe (which underestimates, as the JIT is still warming up)"),
                 Options.Spec.value("minutes", "3", "training time budget for --steps auto"),
                 Options.Spec.value("batch", "16", "images per step"),
                 Options.Spec.value("image-size", "32", "image side in pixels"),
@@ -53,12 +53,12 @@ final class DemoCommand implements Command {
     }
 
     /**
-     * Times steps 11..30 of the same model on a small throwaway set (initialisation and data do not
+     * Times steps 41..70 of the same model on a small throwaway set (initialisation and data do not
      * touch the real run). The first steps run while the JIT compiles and would understate the speed
      * about threefold, so they are not timed.
      */
     private static double measureStepsPerSecond(VqVaeConfig model, int size, int batch) {
-        int warm = 10, timed = 20;
+        int warm = 40, timed = 30;
         TrainConfig probe = new TrainConfig("builtin", size, 64, 0, warm + timed, batch, "adam", 1e-3, 1e-4, 1, 0, 1.0, 12345, 1000, 0, 0, 1);
         long[] at = new long[2];
         new Trainer(Trainer.newModel(model, 12345), probe, TrainingRun.trainData(probe), null, null).run(new TrainListener() {
