@@ -29,7 +29,7 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public String describe() {
-        return "cpu: host memory, " + Parallel.threads() + " threads (kernels not yet vectorised run the reference loops)";
+        return "cpu: host memory, " + Parallel.threads() + " threads, Vector API kernels (GEMM, conv, attention, codebook search, group norm, softmax, elementwise); the rest run the reference loops";
     }
 
     /** [B,M,K]·[B,K,N] on the packed Vector API SGEMM; any strides, including broadcast (stride 0) batches. */
