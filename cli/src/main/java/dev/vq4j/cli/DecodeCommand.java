@@ -72,14 +72,7 @@ final class DecodeCommand implements Command {
         for (long c : codes)
             if (c < 0 || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
         Tensor images = loaded.model().decode(Tensor.ofLongs(codes, shape));
-        Path dir = Path.of(options.string("out"));
-        try {
-            Files.createDirectories(dir);
-            for (int i = 0; i < images.size(0); i++) ImageFiles.writePng(dir.resolve(String.format("image-%04d.png", i)), images.select(0, i));
-        } catch (IOException e) {
-            throw new UsageException("cannot write to --out " + dir + ": " + e.getMessage());
-        }
-        out.printf("decoded %d images of %dx%d px -> %s/image-0000.png ...%n", images.size(0), images.size(2), images.size(3), dir);
+        ImageFiles.writeDecoded(images, Path.of(options.string("out")), out);
         return 0;
     }
 }

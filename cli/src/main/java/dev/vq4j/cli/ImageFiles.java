@@ -12,6 +12,20 @@ import java.nio.file.Path;
 final class ImageFiles {
     private ImageFiles() {}
 
+    /**
+     * Writes images [N, C, H, W] in [0, 1] as {@code dir/image-0000.png ...} and prints one line
+     * saying so; a directory that cannot be written is the user's error.
+     */
+    static void writeDecoded(Tensor images, Path dir, java.io.PrintStream out) {
+        try {
+            Files.createDirectories(dir);
+            for (int i = 0; i < images.size(0); i++) writePng(dir.resolve(String.format("image-%04d.png", i)), images.select(0, i));
+        } catch (IOException e) {
+            throw new UsageException("cannot write to --out " + dir + ": " + e.getMessage());
+        }
+        out.printf("decoded %d image(s) of %dx%d px -> %s/image-0000.png ...%n", images.size(0), images.size(3), images.size(2), dir);
+    }
+
     static void writePng(Path path, Tensor image) throws IOException {
         if (image.dim() != 3 || (image.size(0) != 1 && image.size(0) != 3))
             throw new IllegalArgumentException("PNG: expected an image [C, H, W] with C = 1 or 3, got " + image.shapeString());

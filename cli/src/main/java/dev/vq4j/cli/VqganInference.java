@@ -122,14 +122,7 @@ final class VqganInference {
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             images = toUnit(m.decodeCode(Tensor.ofLongs(a.data(), a.shape())));
         }
-        Path dir = Path.of(options.string("out"));
-        try {
-            Files.createDirectories(dir);
-            for (int i = 0; i < images.size(0); i++) ImageFiles.writePng(dir.resolve(String.format("image-%04d.png", i)), images.select(0, i));
-        } catch (IOException e) {
-            throw new UsageException("cannot write to --out " + dir + ": " + e.getMessage());
-        }
-        out.printf("decoded %d image(s) of %dx%d px -> %s/image-0000.png ...%n", images.size(0), images.size(3), images.size(2), dir);
+        ImageFiles.writeDecoded(images, Path.of(options.string("out")), out);
         return 0;
     }
 }
