@@ -11,6 +11,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "models", "src", "test", "resources", "vqgan"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "autograd", "src", "test", "resources", "oracle"))
 import make_reference as taming  # noqa: E402
 
 p = argparse.ArgumentParser()

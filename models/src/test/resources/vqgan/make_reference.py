@@ -6,13 +6,13 @@ non-trivial weights, saves them (safetensors + a Lightning-style torch.save chec
 records outputs and gradients for fixed inputs. Usage: make_reference.py OUT_DIR
 """
 import json
-import struct
 import sys
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_oracle import write_safetensors  # the parity oracle's writer (autograd test resources)
 
 CONFIG = dict(ch=32, ch_mult=[1, 2], num_res_blocks=1, attn_resolutions=[8], z_channels=16, embed_dim=16,
               n_embed=64, resolution=16, in_channels=3, out_ch=3, dropout=0.0, double_z=False)
@@ -256,26 +256,6 @@ class NLayerDiscriminator(nn.Module):
 
     def forward(self, x):
         return self.main(x)
-
-
-def write_safetensors(path, tensors):
-    names = {np.dtype(np.float32): "F32", np.dtype(np.int64): "I64"}
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        arr = t.detach().cpu().contiguous().numpy()
-        if arr.dtype == np.float64:
-            arr = arr.astype(np.float32)
-        raw = arr.tobytes()
-        header[name] = {"dtype": names[arr.dtype], "shape": list(arr.shape), "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    h = json.dumps(header).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def write_yaml(path):

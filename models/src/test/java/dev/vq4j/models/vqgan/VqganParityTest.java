@@ -78,8 +78,10 @@ class VqganParityTest {
     static void generate() throws Exception {
         dir = Files.createTempDirectory("vq4j-vqgan");
         Path script = dir.resolve("make_reference.py");
-        try (InputStream s = VqganParityTest.class.getResourceAsStream("/vqgan/make_reference.py")) {
+        try (InputStream s = VqganParityTest.class.getResourceAsStream("/vqgan/make_reference.py");
+             InputStream oracle = VqganParityTest.class.getResourceAsStream("/oracle/torch_oracle.py")) {
             Files.copy(s, script);
+            Files.copy(oracle, dir.resolve("torch_oracle.py")); // make_reference.py imports its safetensors writer
         }
         String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         String why;
