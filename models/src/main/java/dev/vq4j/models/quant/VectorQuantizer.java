@@ -140,7 +140,7 @@ public class VectorQuantizer extends Quantizer {
         return new Output(out, loss, idx.reshape(n, h, w));
     }
 
-    /** The nearest-code search; a fused kernel can replace {@link CodebookSearch#nearest}. */
+    /** The nearest-code search (the backend's fused kernel, through {@link CodebookSearch#nearest}). */
     protected Tensor search(Tensor zFlat, Tensor codes) {
         return CodebookSearch.nearest(zFlat, codes);
     }
