@@ -410,6 +410,25 @@ def main(out):
     dist = lp(a, b)
     (gb,) = torch.autograd.grad(dist.sum(), [b])
     write_safetensors(out + "/lpips_ref.safetensors", {"a": a, "b": b, "d": dist, "grad_b": gb})
+
+    # the whole VQGAN generator loss, as taming's VQLPIPSWithDiscriminator after disc_start
+    # (perceptual weight 1, disc weight 0.8, disc factor 1, codebook weight 1; discriminator in
+    # train mode), at 32 px so the discriminator's output is not empty, and its gradients
+    gx = (torch.rand(2, 3, 32, 32, generator=g) * 2 - 1).double()
+    disc.train()
+    quant, qloss, _ = model.quantize(model.prequant(gx))
+    grecon = model.decode(quant)
+    nll = ((gx - grecon).abs() + 1.0 * lp(gx.contiguous(), grecon.contiguous())).mean()
+    g_loss = -disc(grecon).mean()
+    last = model.decoder.conv_out.weight
+    (nll_grad,) = torch.autograd.grad(nll, [last], retain_graph=True)
+    (g_grad,) = torch.autograd.grad(g_loss, [last], retain_graph=True)
+    d_weight = torch.clamp(torch.norm(nll_grad) / (torch.norm(g_grad) + 1e-4), 0.0, 1e4).detach() * 0.8
+    gan_loss = nll + d_weight * 1.0 * g_loss + 1.0 * qloss.mean()
+    gan = {"x": gx, "loss": gan_loss, "nll": nll, "g_loss": g_loss, "d_weight": d_weight}
+    for n, gr in zip(full_names, torch.autograd.grad(gan_loss, [params[n] for n in full_names])):
+        gan["grad_gan." + n] = gr
+    write_safetensors(out + "/gan_ref.safetensors", gan)
     print(json.dumps({"torch": torch.__version__, "code_margin": margin}))
 
 
