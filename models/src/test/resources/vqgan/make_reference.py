@@ -426,8 +426,12 @@ def main(out):
     d_weight = torch.clamp(torch.norm(nll_grad) / (torch.norm(g_grad) + 1e-4), 0.0, 1e4).detach() * 0.8
     gan_loss = nll + d_weight * 1.0 * g_loss + 1.0 * qloss.mean()
     gan = {"x": gx, "loss": gan_loss, "nll": nll, "g_loss": g_loss, "d_weight": d_weight}
-    for n, gr in zip(full_names, torch.autograd.grad(gan_loss, [params[n] for n in full_names])):
+    for n, gr in zip(full_names, torch.autograd.grad(gan_loss, [params[n] for n in full_names], retain_graph=True)):
         gan["grad_gan." + n] = gr
+    for n, gr in zip(full_names, torch.autograd.grad(nll, [params[n] for n in full_names], retain_graph=True, allow_unused=True)):
+        gan["grad_nll." + n] = torch.zeros_like(params[n]) if gr is None else gr
+    for n, gr in zip(full_names, torch.autograd.grad(g_loss, [params[n] for n in full_names], allow_unused=True)):
+        gan["grad_g." + n] = torch.zeros_like(params[n]) if gr is None else gr
     write_safetensors(out + "/gan_ref.safetensors", gan)
     print(json.dumps({"torch": torch.__version__, "code_margin": margin}))
 
