@@ -432,6 +432,8 @@ def main(out):
         gan["grad_nll." + n] = torch.zeros_like(params[n]) if gr is None else gr
     for n, gr in zip(full_names, torch.autograd.grad(g_loss, [params[n] for n in full_names], allow_unused=True)):
         gan["grad_g." + n] = torch.zeros_like(params[n]) if gr is None else gr
+    # the Java side runs its gradient checks at this reconstruction (LPIPS's gradient jumps at ReLU and max-pool kinks)
+    gan["recon"] = grecon.detach()
     write_safetensors(out + "/gan_ref.safetensors", gan)
     print(json.dumps({"torch": torch.__version__, "code_margin": margin}))
 
