@@ -1,0 +1,1 @@
+/* gemm kernels: none yet (the backend runs these ops on the host, see DeviceKernelBackend). */

@@ -1,0 +1,1 @@
+/* norm kernels: none yet (the backend runs these ops on the host, see DeviceKernelBackend). */

@@ -1,0 +1,1 @@
+/* optim kernels: none yet (the backend runs these ops on the host, see DeviceKernelBackend). */
