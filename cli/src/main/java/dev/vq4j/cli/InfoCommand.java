@@ -44,10 +44,14 @@ final class InfoCommand implements Command {
         out.println("backends");
         for (BackendProvider p : Backends.providers()) {
             String why = p.unavailableReason();
-            if (why == null) out.printf("  %-10s available: %s%n", p.type(), Backends.get(new Device(p.type(), 0)).describe());
-            else out.printf("  %-10s unavailable: %s%n", p.type(), why);
+            if (why != null) {
+                out.printf("  %-10s unavailable: %s%n", p.type(), why);
+                continue;
+            }
+            out.printf("  %-10s available%n", p.type());
+            for (String d : p.devices()) out.printf("    %s%n", d);
         }
-        out.println("default   " + Backends.best().device());
+        out.println("auto      " + Backends.best().device() + " (what --device auto picks; every command runs on --device, default cpu)");
     }
 
     static String version() {

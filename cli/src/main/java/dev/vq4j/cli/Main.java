@@ -1,5 +1,9 @@
 package dev.vq4j.cli;
 
+import dev.vq4j.autograd.Tensor;
+import dev.vq4j.core.Backends;
+import dev.vq4j.core.Device;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,12 +47,18 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
-            Options options = Options.parse(command.name(), rest, command.options());
+            Options options = Options.parse(command.name(), rest, command.allOptions());
             if (options.flag("help")) {
                 command.help(out);
                 return 0;
             }
-            return command.run(options, out);
+            Device previous = Tensor.defaultDevice();
+            Tensor.setDefaultDevice(device(options.string("device")));
+            try {
+                return command.run(options, out);
+            } finally {
+                Tensor.setDefaultDevice(previous);
+            }
         } catch (UsageException e) {
             err.println("vq4j " + command.name() + ": " + e.getMessage());
             return 2;
@@ -57,6 +67,18 @@ public final class Main {
             if (System.getenv("VQ4J_DEBUG") != null) e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /** The --device value as a usable device; a clear message when it is malformed or not on this machine. */
+    static Device device(String spec) {
+        Device d;
+        try {
+            d = Device.parse(spec);
+            Backends.get(d);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException("--device " + spec + ": " + e.getMessage() + " (vq4j info lists the devices)");
+        }
+        return d;
     }
 
     static void usage(PrintStream out) {

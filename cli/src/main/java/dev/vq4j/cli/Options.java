@@ -26,6 +26,10 @@ final class Options {
         this.command = command;
     }
 
+    /** Options every command takes, after its own. */
+    static final List<Spec> COMMON = List.of(Spec.value("device", "cpu",
+            "where tensors live and kernels run: cpu, opencl[:n], cuda[:n] or auto (vq4j info lists the devices)"));
+
     static Options parse(String command, String[] args, List<Spec> specs) {
         Options o = new Options(command);
         Map<String, Spec> byName = new HashMap<>();

@@ -12,4 +12,9 @@ public interface BackendProvider {
     String unavailableReason();
 
     Backend create(int index);
+
+    /** One line per device of this type on this machine, for {@code vq4j info} (empty when unavailable). */
+    default java.util.List<String> devices() {
+        return unavailableReason() == null ? java.util.List.of(type() + ":0") : java.util.List.of();
+    }
 }

@@ -107,7 +107,7 @@ public abstract class Optimizer {
         }
 
         public void put(String name, Tensor value) {
-            tensors.put(name, value);
+            tensors.put(name, value.keep()); // optimiser state outlives the step's MemoryScope
         }
     }
 

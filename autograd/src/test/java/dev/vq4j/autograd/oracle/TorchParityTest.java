@@ -1,6 +1,11 @@
 package dev.vq4j.autograd.oracle;
 
+import dev.vq4j.autograd.Tensor;
+import dev.vq4j.core.BackendProvider;
+import dev.vq4j.core.Backends;
+import dev.vq4j.core.Device;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -10,8 +15,24 @@ import org.junit.jupiter.api.BeforeAll;
 public abstract class TorchParityTest {
     protected static TorchOracle torch;
 
+    /**
+     * Starts the oracle. With {@code -Dvq4j.testDevice=opencl} (set by the OpenCL module's
+     * {@code parity-on-opencl} run) every tensor of the test is created on that device, so the
+     * whole parity suite checks that backend's forward and backward against PyTorch.
+     */
     @BeforeAll
     static void startTorchOracle() {
+        String device = System.getProperty("vq4j.testDevice");
+        if (device != null && !device.isBlank()) {
+            Device d = Device.parse(device);
+            String why = "no backend module for " + d.type() + " on the class path";
+            for (BackendProvider p : Backends.providers()) if (p.type().equals(d.type())) why = p.unavailableReason();
+            if (why != null) {
+                if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but device " + d + " is unavailable: " + why);
+                Assumptions.abort("device " + d + " unavailable: " + why);
+            }
+            Tensor.setDefaultDevice(d);
+        }
         torch = TorchOracle.start();
     }
 
@@ -19,5 +40,6 @@ public abstract class TorchParityTest {
     static void stopTorchOracle() {
         TorchOracle.stop(torch);
         torch = null;
+        Tensor.setDefaultDevice(Device.CPU);
     }
 }

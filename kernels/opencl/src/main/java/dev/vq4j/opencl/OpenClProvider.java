@@ -28,6 +28,11 @@ public final class OpenClProvider implements BackendProvider {
     }
 
     @Override
+    public List<String> devices() {
+        return OpenClDevices.list().stream().map(OpenClDevices.Entry::describe).toList();
+    }
+
+    @Override
     public Backend create(int index) {
         List<OpenClDevices.Entry> ds = OpenClDevices.list();
         if (index >= ds.size())

@@ -71,8 +71,9 @@ INLINE float unary_op(int op, float x, float a, float b) {
         case 24: { float s = sigmoid_f(x); return s * (1.0f + x * (1.0f - s)); }  /* SILU_GRAD */
         case 25: return 0.5f * (1.0f + erf(x * INV_SQRT_2)) + x * INV_SQRT_2PI * exp(-0.5f * x * x);  /* GELU_GRAD */
         case 26: {                                           /* GELU_TANH_GRAD */
-            float t = tanh(K * (x + 0.044715f * x * x * x));
-            return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * K * (1.0f + 3 * 0.044715f * x * x);
+            float z = K * (x + 0.044715f * x * x * x), c = cosh(z);
+            /* 1 - tanh² as 1 / cosh²: no cancellation in the tails (cosh overflows to inf, giving 0) */
+            return 0.5f * (1.0f + tanh(z)) + 0.5f * x * (1.0f / (c * c)) * K * (1.0f + 3 * 0.044715f * x * x);
         }
         case 27: return x > 0 ? 1.0f : a;                    /* STEP */
         case 28: return isnan(x) ? 1.0f : 0.0f;              /* ISNAN */
