@@ -106,8 +106,17 @@ public abstract class Optimizer {
             return tensors.get(name);
         }
 
+        /**
+         * Sets a state tensor. After the first step the new value is copied into the tensor already
+         * held (as PyTorch's in-place exp_avg.mul_().add_()), so a step run inside a
+         * {@link dev.vq4j.core.MemoryScope} frees its temporaries and device memory stays flat; the
+         * first value is kept past the scope.
+         */
         public void put(String name, Tensor value) {
-            tensors.put(name, value.keep()); // optimiser state outlives the step's MemoryScope
+            Tensor held = tensors.get(name);
+            if (held != null && held != value && java.util.Arrays.equals(held.shape(), value.shape()) && held.dtype() == value.dtype())
+                held.copyFrom(value);
+            else tensors.put(name, value.keep());
         }
     }
 
@@ -120,8 +129,8 @@ public abstract class Optimizer {
 
     /**
      * "state.{i}.step" (int64 0-dim) and "state.{i}.{name}" for every parameter i that has been
-     * stepped, as PyTorch numbers parameters in its optimiser state dicts. A snapshot: later steps
-     * replace, never modify, these tensors. Writable with {@link dev.vq4j.autograd.nn.StateDicts#save}.
+     * stepped, as PyTorch numbers parameters in its optimiser state dicts. A snapshot: copies, which
+     * later steps (updating the state in place) leave alone. Writable with {@link dev.vq4j.autograd.nn.StateDicts#save}.
      */
     public LinkedHashMap<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
@@ -129,7 +138,7 @@ public abstract class Optimizer {
             ParamState s = state.get(i);
             if (s.step == 0 && s.tensors.isEmpty()) continue;
             out.put("state." + i + ".step", Tensor.ofLongs(new long[] {s.step}));
-            for (Map.Entry<String, Tensor> e : s.tensors.entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue().detach());
+            for (Map.Entry<String, Tensor> e : s.tensors.entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue().detach().clone());
         }
         return out;
     }
