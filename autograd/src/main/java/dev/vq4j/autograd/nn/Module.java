@@ -43,7 +43,7 @@ public abstract class Module {
         if (value == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + name + "' is null; leave it unregistered instead");
         if (!value.isLeaf()) throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + name + "' must be a leaf tensor (use detach())");
         value.requiresGrad(true);
-        parameters.put(name, value);
+        parameters.put(name, value.keep()); // lives as long as the module, past any step's MemoryScope
         return value;
     }
 
@@ -56,7 +56,7 @@ public abstract class Module {
     protected Tensor registerBuffer(String name, Tensor value, boolean persistent) {
         checkName(name);
         if (value == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": buffer '" + name + "' is null");
-        buffers.put(name, value);
+        buffers.put(name, value.keep()); // lives as long as the module, past any step's MemoryScope
         if (!persistent) nonPersistentBuffers.add(name);
         return value;
     }

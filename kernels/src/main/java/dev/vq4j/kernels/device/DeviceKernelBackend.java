@@ -76,6 +76,11 @@ public class DeviceKernelBackend implements Backend {
         return allocator;
     }
 
+    /** Waits until every kernel enqueued so far has finished (launches are asynchronous); for timing. */
+    public void synchronize() {
+        api.finish();
+    }
+
     /** Every kernel runs: natively when listed in {@link #nativeKernels()}, else through the host fallback. */
     @Override
     public boolean supports(Kernel kernel) {

@@ -76,7 +76,7 @@ public class LookupFreeQuantizer extends Quantizer {
             float[] c = new float[k * dim];
             for (int j = 0; j < k; j++)
                 for (int i = 0; i < dim; i++) c[j * dim + i] = ((j >> (dim - 1 - i)) & 1) == 1 ? 1f : -1f;
-            codes = Tensor.of(like.device(), c, k, dim);
+            codes = Tensor.of(like.device(), c, k, dim).keep(); // a cache: survives the step's MemoryScope
         }
         return codes;
     }

@@ -7,6 +7,7 @@ import dev.vq4j.autograd.optim.Adam;
 import dev.vq4j.autograd.optim.AdamW;
 import dev.vq4j.autograd.optim.GradClipping;
 import dev.vq4j.autograd.optim.WarmupCosineLr;
+import dev.vq4j.core.MemoryScope;
 import dev.vq4j.core.Rng;
 import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.vqvae.VqVae;
@@ -165,41 +166,44 @@ public final class Trainer {
             int s = step + 1;
             int[] indices = new int[config.batchSize()];
             for (int i = 0; i < indices.length; i++) indices[i] = (int) dataRng.nextLong(train.size());
-            Tensor images = train.batch(indices);
-            double lr = schedule.lr(s);
-            optimizer.setLr(lr);
-            optimizer.zeroGrad();
-            VqVae.Output out = model.forwardAll(images);
-            Tensor reconLoss = Losses.mse(out.reconstruction(), images, Losses.Reduction.MEAN);
-            Tensor quantLoss = out.quantized().loss();
-            Tensor loss = reconLoss.add(quantLoss);
-            float reconValue = finite("recon_loss", reconLoss.item(), s), quantValue = finite("quantizer_loss", quantLoss.item(), s);
-            float lossValue = finite("loss", loss.item(), s);
-            loss.backward();
-            double gradNorm = config.clipNorm() > 0 ? GradClipping.clipGradNorm(model.parameters(), config.clipNorm()) : Double.NaN;
-            if (config.clipNorm() > 0) finite("grad_norm", (float) gradNorm, s);
-            optimizer.step();
-            step = s;
-            losses[s - 1] = lossValue;
-            recon[s - 1] = reconValue;
-            float usage = Evaluation.batchUsage(out.quantized().indices(), model.quantizer().codebookSize());
-            double rate = (s - startStep) / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-            StepStats stats = new StepStats(s, total, lossValue, reconValue, quantValue, usage, lr, gradNorm, rate);
-            l.onStep(stats);
-            boolean last = s == total, stopNow = stopRequested && !last;
-            if (log != null && (s % config.logEvery() == 0 || last || stopNow)) log.append(record(stats));
-            if (heldOut != null && config.evalImages() > 0 && ((config.evalEvery() > 0 && s % config.evalEvery() == 0) || last)) {
-                lastEval = Evaluation.evaluate(model, heldOut, Math.max(config.batchSize(), 32));
-                l.onEval(s, lastEval);
-                if (log != null) log.append(evalRecord(s, lastEval));
-            }
-            if (runDir != null && ((config.checkpointEvery() > 0 && s % config.checkpointEvery() == 0) || last || stopNow)) {
-                lastCheckpoint = checkpoint(lr);
-                l.onCheckpoint(s, lastCheckpoint);
-            }
-            if (stopNow) {
-                stopped = true;
-                break;
+            // the step's activations and gradients are freed when it ends (device memory stays flat)
+            try (MemoryScope ignored = MemoryScope.open()) {
+                Tensor images = train.batch(indices);
+                double lr = schedule.lr(s);
+                optimizer.setLr(lr);
+                optimizer.zeroGrad();
+                VqVae.Output out = model.forwardAll(images);
+                Tensor reconLoss = Losses.mse(out.reconstruction(), images, Losses.Reduction.MEAN);
+                Tensor quantLoss = out.quantized().loss();
+                Tensor loss = reconLoss.add(quantLoss);
+                float reconValue = finite("recon_loss", reconLoss.item(), s), quantValue = finite("quantizer_loss", quantLoss.item(), s);
+                float lossValue = finite("loss", loss.item(), s);
+                loss.backward();
+                double gradNorm = config.clipNorm() > 0 ? GradClipping.clipGradNorm(model.parameters(), config.clipNorm()) : Double.NaN;
+                if (config.clipNorm() > 0) finite("grad_norm", (float) gradNorm, s);
+                optimizer.step();
+                step = s;
+                losses[s - 1] = lossValue;
+                recon[s - 1] = reconValue;
+                float usage = Evaluation.batchUsage(out.quantized().indices(), model.quantizer().codebookSize());
+                double rate = (s - startStep) / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+                StepStats stats = new StepStats(s, total, lossValue, reconValue, quantValue, usage, lr, gradNorm, rate);
+                l.onStep(stats);
+                boolean last = s == total, stopNow = stopRequested && !last;
+                if (log != null && (s % config.logEvery() == 0 || last || stopNow)) log.append(record(stats));
+                if (heldOut != null && config.evalImages() > 0 && ((config.evalEvery() > 0 && s % config.evalEvery() == 0) || last)) {
+                    lastEval = Evaluation.evaluate(model, heldOut, Math.max(config.batchSize(), 32));
+                    l.onEval(s, lastEval);
+                    if (log != null) log.append(evalRecord(s, lastEval));
+                }
+                if (runDir != null && ((config.checkpointEvery() > 0 && s % config.checkpointEvery() == 0) || last || stopNow)) {
+                    lastCheckpoint = checkpoint(lr);
+                    l.onCheckpoint(s, lastCheckpoint);
+                }
+                if (stopNow) {
+                    stopped = true;
+                    break;
+                }
             }
         }
         return new Result(step, stopped, losses, recon, lastEval, lastCheckpoint);
