@@ -93,7 +93,7 @@ class OpenClIndexTest {
         c.ref.indexAdd(grad[0], 0, hot[0], g[0]);
         c.dev.indexAdd(grad[1], 0, hot[1], g[1]);
         check("embedding gradient", grad, 1e-5);
-        System.out.printf("index: worst relative error %.3g%n", worst);
+        System.out.printf("index: worst relative error %.3e%n", worst);
     }
 
     @Test

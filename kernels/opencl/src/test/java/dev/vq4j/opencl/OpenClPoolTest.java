@@ -54,7 +54,7 @@ class OpenClPoolTest {
             c.dev.avgPool2dBackward(g[1], gi[1], p);
             worstBackward = Math.max(worstBackward, DeviceCheck.assertClose("avg_pool backward " + p, gi, 1e-5));
         }
-        System.out.printf("avg_pool: worst forward %.3g, backward %.3g%n", worstForward, worstBackward);
+        System.out.printf("avg_pool: worst forward %.3e, backward %.3e%n", worstForward, worstBackward);
     }
 
     /** kernel 2 and 3, stride 1 and 2, padding 0 and 1, ceil_mode, (avg) count_include_pad. */
@@ -73,7 +73,7 @@ class OpenClPoolTest {
     @Test
     void upsampleAndBackward() {
         int n = 2, ch = 3, h = 5, w = 7;
-        int[][] sizes = {{10, 14}, {8, 17}, {5, 13}, {3, 4}, {1, 9}, {13, 7}};
+        int[][] sizes = {{10, 14}, {8, 17}, {5, 13}, {3, 4}, {1, 9}, {13, 7}, {31, 64}, {47, 3}};
         View[] x = input(n, ch, h, w);
         for (UpsampleMode mode : UpsampleMode.values()) {
             for (boolean align : new boolean[] {false, true}) {
@@ -106,7 +106,7 @@ class OpenClPoolTest {
                 DeviceCheck.assertClose("bilinear backward from " + hw[0] + "x" + hw[1], gi, 1e-5);
             }
         }
-        System.out.printf("upsample: worst forward %.3g, backward %.3g%n", worstForward, worstBackward);
+        System.out.printf("upsample: worst forward %.3e, backward %.3e%n", worstForward, worstBackward);
     }
 
     @Test
@@ -130,6 +130,6 @@ class OpenClPoolTest {
                 worstBackward = Math.max(worstBackward, DeviceCheck.assertClose("pad backward " + what, gi, 1e-5));
             }
         }
-        System.out.printf("pad: worst backward %.3g%n", worstBackward);
+        System.out.printf("pad: worst backward %.3e%n", worstBackward);
     }
 }

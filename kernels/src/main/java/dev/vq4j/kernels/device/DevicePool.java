@@ -111,8 +111,12 @@ final class DevicePool {
         ByteBuffer before = padBefore(mode, pads, gradIn, gradOut);
         if (before == null) return false;
         if (gradOut.numel() == 0) return true;
-        be.launch1d("pool_pad_backward", gradIn.numel(), be.arg(gradOut), Strided.of(gradOut), be.arg(gradIn), Strided.of(gradIn),
-                before, mode.ordinal(), gradIn.numel());
+        if (mode == PadMode.CONSTANT)
+            be.launch1d("pool_pad_backward_constant", gradIn.numel(), be.arg(gradOut), Strided.of(gradOut), be.arg(gradIn), Strided.of(gradIn),
+                    before, gradIn.numel());
+        else
+            be.launch1d("pool_pad_backward", gradIn.numel(), be.arg(gradOut), Strided.of(gradOut), be.arg(gradIn), Strided.of(gradIn),
+                    before, mode.ordinal(), gradIn.numel());
         return true;
     }
 }

@@ -121,8 +121,8 @@ INLINE void pool_tap(int bilinear, int alignCorners, float scale, int in, int ou
     *l0 = 1.0f - w;
 }
 
-/* The outputs along one axis that may read input i: a range a little wider than the exact one (the
- * caller checks each with pool_tap). */
+/* The outputs along one axis that may read input i: the exact range widened by one on each side
+ * against rounding (the caller checks each with pool_tap). */
 INLINE void pool_tap_range(int bilinear, int alignCorners, int in, int out, int i, int* lo, int* hi) {
     int a, b;
     if (in == out) {
@@ -131,16 +131,16 @@ INLINE void pool_tap_range(int bilinear, int alignCorners, int in, int out, int 
         a = 0; b = out;
     } else if (!bilinear) {
         double r = (double) out / in;
-        a = (int) floor(i * r) - 2;
-        b = i == in - 1 ? out : (int) ceil((i + 1) * r) + 2;
+        a = (int) floor(i * r) - 1;
+        b = i == in - 1 ? out : (int) ceil((i + 1) * r) + 1;
     } else if (alignCorners) {
         double r = (double) (out - 1) / (in - 1);
-        a = (int) floor((i - 1) * r) - 2;
-        b = (int) ceil((i + 1) * r) + 2;
+        a = (int) floor((i - 1) * r) - 1;
+        b = (int) ceil((i + 1) * r) + 1;
     } else {
         double r = (double) out / in;
-        a = (int) floor((i - 0.5) * r - 0.5) - 2;
-        b = (int) ceil((i + 1.5) * r - 0.5) + 2;
+        a = (int) floor((i - 0.5) * r - 0.5) - 1;
+        b = (int) ceil((i + 1.5) * r - 0.5) + 1;
     }
     *lo = pool_imax(a, 0);
     *hi = pool_imin(b, out);
@@ -231,7 +231,24 @@ KERNEL void pool_pad(GLOBAL const float* x, const Strided sx, GLOBAL float* out,
     out[oo] = inside ? x[xo] : value;
 }
 
-/* Adds into gradIn: each input element sums the gradOut elements that read it. Per dim those are
+/* Constant-mode adjoint: gradIn element i adds gradOut[i + before] when that lies in gradOut. */
+KERNEL void pool_pad_backward_constant(GLOBAL const float* g, const Strided sg, GLOBAL float* gi, const Strided si,
+                                       const PadBefore pb, int n) {
+    int t = GID(0);
+    if (t >= n) return;
+    int rem = t, io = si.offset, go = sg.offset;
+    for (int d = si.rank - 1; d >= 0; d--) {
+        int c = rem % si.shape[d];
+        rem /= si.shape[d];
+        io += c * si.strides[d];
+        int o = c + pb.before[d];
+        if (o < 0 || o >= sg.shape[d]) return;
+        go += o * sg.strides[d];
+    }
+    gi[io] += g[go];
+}
+
+/* Reflect/replicate adjoint: each input element sums the gradOut elements that read it. Per dim those are
  * up to three ranges of outputs (constant: o = i + before; replicate: the clamped edges; reflect:
  * o = before + i, before - i and before + 2(n-1) - i), visited as an odometer over the dims. */
 KERNEL void pool_pad_backward(GLOBAL const float* g, const Strided sg, GLOBAL float* gi, const Strided si,
