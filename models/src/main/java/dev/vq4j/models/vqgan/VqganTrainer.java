@@ -4,6 +4,7 @@ import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.nn.StateDicts;
 import dev.vq4j.autograd.optim.Adam;
+import dev.vq4j.core.MemoryScope;
 import dev.vq4j.core.Rng;
 import dev.vq4j.models.data.ImageDataset;
 
@@ -76,31 +77,35 @@ public final class VqganTrainer {
         return data.batch(idx).mul(2f).sub(1f);
     }
 
+    /** One generator step and (after disc_start) one discriminator step; the step's tensors are freed when it returns. */
     public StepResult step() {
-        Tensor x = batch(step);
-        VqganModel.Result r = model.reconstruct(x);
-        VqganLoss.GeneratorLoss g = loss.generatorLoss(r.quantizerLoss(), x, r.reconstruction(), step, model.lastLayer());
-        optAe.zeroGrad();
-        g.loss().backward();
-        optAe.step();
-        float dLoss = 0, real = 0, fake = 0;
-        if (loss.discFactor(step) > 0) {
-            if (!announced) {
-                messages.accept("step " + step + ": discriminator switched on (disc_start " + loss.options().discStart() + ")");
-                announced = true;
-            }
-            optDisc.zeroGrad();
-            VqganLoss.DiscriminatorLoss d = loss.discriminatorLoss(x, r.reconstruction().detach(), step);
-            d.loss().backward();
-            optDisc.step();
-            dLoss = d.loss().item();
-            real = d.logitsReal().item();
-            fake = d.logitsFake().item();
-        }
         StepResult out;
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            out = new StepResult(step, g.loss().item(), g.recL1().item(), r.quantizerLoss().mean().item(), g.gLoss().item(), g.dWeight(),
-                    g.discFactor(), dLoss, real, fake);
+        try (MemoryScope stepScope = MemoryScope.open()) {
+            Tensor x = batch(step);
+            VqganModel.Result r = model.reconstruct(x);
+            VqganLoss.GeneratorLoss g = loss.generatorLoss(r.quantizerLoss(), x, r.reconstruction(), step, model.lastLayer());
+            optAe.zeroGrad();
+            optDisc.zeroGrad(); // the g-loss reaches the discriminator too; its gradients die with this step's scope
+            g.loss().backward();
+            optAe.step();
+            float dLoss = 0, real = 0, fake = 0;
+            if (loss.discFactor(step) > 0) {
+                if (!announced) {
+                    messages.accept("step " + step + ": discriminator switched on (disc_start " + loss.options().discStart() + ")");
+                    announced = true;
+                }
+                optDisc.zeroGrad();
+                VqganLoss.DiscriminatorLoss d = loss.discriminatorLoss(x, r.reconstruction().detach(), step);
+                d.loss().backward();
+                optDisc.step();
+                dLoss = d.loss().item();
+                real = d.logitsReal().item();
+                fake = d.logitsFake().item();
+            }
+            try (GradMode.Scope noGrad = GradMode.noGrad()) {
+                out = new StepResult(step, g.loss().item(), g.recL1().item(), r.quantizerLoss().mean().item(), g.gLoss().item(), g.dWeight(),
+                        g.discFactor(), dLoss, real, fake);
+            }
         }
         step++;
         return out;
