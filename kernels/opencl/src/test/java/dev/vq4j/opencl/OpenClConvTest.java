@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * conv2d, its input gradient and its weight gradient (conv.cl) against the reference, on
  * geometries that are not multiples of the 64x64x16 tile: 3x3 s1 p1, 1x1, 4x4 s2 p1, 3x3 s2 on odd
  * sizes, dilation, groups, depthwise, a 1-channel input, asymmetric stride/padding/dilation,
- * strided (transposed) inputs and outputs, a long weight-gradient K (split K), and the input
+ * strided (transposed) inputs and outputs, long K (split K), and the input
  * gradient of a conv_transpose2d with output_padding. Outputs start NaN-filled, so an element a
  * kernel misses fails. Tolerance 1e-4 per element relative to max(|ref|, 1e-2 max|ref|): the
  * device sums in float, the reference in double.
@@ -50,11 +50,16 @@ class OpenClConvTest {
         System.out.println("conv strided tensors: worst error " + worst);
     }
 
-    /** N*Ho*Wo = 4096 over one output tile: the weight gradient splits K (16 splits). */
+    /**
+     * Few output tiles over a long K, so K is split and the partial sums added: the weight gradient
+     * of N*Ho*Wo = 4096 (16 splits); forward and input gradient of a deep layer at 4x5 (K = 1152, 4 splits).
+     */
     @Test
-    void longWeightGradient() {
+    void longKSplits() {
         all("long K", 4, 8, 32, 32, 8, 3, 3, Conv2dParams.of(1, 1), false);
         all("long K strided", 2, 3, 40, 33, 5, 3, 3, Conv2dParams.of(1, 1), true);
+        all("deep low-res", 1, 128, 4, 5, 96, 3, 3, Conv2dParams.of(1, 1), false);
+        all("deep low-res strided groups 2", 2, 128, 5, 3, 66, 3, 3, new Conv2dParams(1, 1, 1, 1, 1, 1, 2), true);
         System.out.println("conv long K: worst error " + worst);
     }
 

@@ -31,9 +31,8 @@ final class DeviceGemm {
         if ((long) batch * m * n == 0) return true;
         int tilesM = ceilDiv(m, TILE), tilesN = ceilDiv(n, TILE);
         if ((long) tilesM * tilesN * LOCAL > Integer.MAX_VALUE) return false;
-        int splits = splits((long) tilesM * tilesN * batch, k);
-        int kChunk = splits == 1 ? Math.max(k, 1) : (int) DeviceKernelBackend.roundUp(ceilDiv(k, splits), TK);
-        splits = splits == 1 ? 1 : ceilDiv(k, kChunk);
+        int[] plan = splitPlan((long) tilesM * tilesN * batch, k, MAX_GRID_Z);
+        int splits = plan[0], kChunk = plan[1];
         int[] as = a.strides(), bs = b.strides(), cs = out.strides();
         if (splits == 1) {
             gemm(be, a, as, b, bs, be.arg(out), out.offset(), cs[0], cs[1], cs[2], 0, batch, m, n, k, tilesM, tilesN, 1, kChunk);
@@ -68,6 +67,14 @@ final class DeviceGemm {
         if (groups >= TARGET_GROUPS || k < 2 * MIN_K_PER_SPLIT) return 1;
         long want = ceilDiv(TARGET_GROUPS, (int) groups);
         return (int) Math.max(1, Math.min(want, k / MIN_K_PER_SPLIT));
+    }
+
+    /** {splits, kChunk}: K split per {@link #splits}, at most {@code maxSplits}, into chunks that are multiples of the K step. */
+    static int[] splitPlan(long groups, int k, int maxSplits) {
+        int splits = Math.min(splits(groups, k), Math.max(1, maxSplits));
+        if (splits <= 1) return new int[] {1, Math.max(k, 1)};
+        int kChunk = (int) DeviceKernelBackend.roundUp(ceilDiv(k, splits), TK);
+        return new int[] {ceilDiv(k, kChunk), kChunk};
     }
 
     /** out = the sum of the {@code splits} partial products in {@code part} ([splits][out.numel()], contiguous). */

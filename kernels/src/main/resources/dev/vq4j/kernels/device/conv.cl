@@ -10,8 +10,10 @@
  *
  * where inputGrad's (oh, ow) is the output position whose tap (i, j) reads input (h, v), if any
  * (padding taps and stride gaps contribute zero). Launch as gemm_f32: local (16, 16, 1), global
- * (tilesM * tilesN * 16, 16, groups) (weightGrad: groups * splits). A work item keeps the (c, i, j)
- * position of each K index it loads and steps it by 16 each K step without dividing. */
+ * (tilesM * tilesN * 16, 16, groups * splits), GRP(2) = g*splits + s. Split s sums K range
+ * [s*kChunk, (s+1)*kChunk) and, with splits > 1, writes a partial result (forward, inputGrad: to
+ * a contiguous scratch tensor at s * ySplit/xSplit) that gemm_splitk_sum adds up. A work item keeps
+ * the (c, i, j) position of each K index it loads and steps it by 16 each K step without dividing. */
 
 /* A position (c, i, j) of a row-major index over [*, kh, kw]. */
 typedef struct { int c, i, j; } ConvPos;
@@ -45,19 +47,21 @@ INLINE int conv_src(int t, int s, int n) {
 
 /* out[n][o][oh][ow] = sum over cl, i, j of x[n][g*Cg+cl][ih][iw] * w[o][cl][i][j]. */
 KERNEL void conv_fwd_f32(GLOBAL const float* x, Strided xs, GLOBAL const float* w, Strided ws, GLOBAL float* y, Strided ys,
-                         int groups, int sh, int sw, int ph, int pw, int dh, int dw, int tilesN) {
+                         int groups, int sh, int sw, int ph, int pw, int dh, int dw, int tilesN, int splits, int kChunk, int ySplit) {
     SHARED float As[GEMM_TK * GEMM_LDA];
     SHARED float Bs[GEMM_TK * GEMM_LDB];
     int tx = LID(0), ty = LID(1), t = ty * 16 + tx;
-    int tile = GRP(0), m0 = tile / tilesN * GEMM_TM, n0 = tile % tilesN * GEMM_TN, g = GRP(2);
+    int tile = GRP(0), m0 = tile / tilesN * GEMM_TM, n0 = tile % tilesN * GEMM_TN;
+    int z = GRP(2), g = z / splits, s = z % splits;
     int H = xs.shape[2], W = xs.shape[3], Ho = ys.shape[2], Wo = ys.shape[3], HWo = Ho * Wo;
     int Og = ys.shape[1] / groups, Cg = ws.shape[1], kh = ws.shape[2], kw = ws.shape[3];
     int M = Og, N = ys.shape[0] * HWo, K = Cg * kh * kw;
+    int kBegin = s * kChunk, kEnd = min(K, kBegin + kChunk);
     ConvPos step = conv_pos(GEMM_TK, kh, kw);
 
     /* A (weights): K index ka of rows t/16 + 16q. */
     int ka = t % GEMM_TK;
-    ConvPos pa = conv_pos(ka, kh, kw);
+    ConvPos pa = conv_pos(kBegin + ka, kh, kw);
     int wBase = ws.offset + g * Og * ws.strides[0];
 
     /* B (input patches): column nb (one output pixel) at K indexes t/64 + 4q. */
@@ -67,15 +71,15 @@ KERNEL void conv_fwd_f32(GLOBAL const float* x, Strided xs, GLOBAL const float* 
     int xBase = xs.offset + img * xs.strides[0] + g * Cg * xs.strides[1];
     ConvPos pb[4];
 #pragma unroll
-    for (int q = 0; q < 4; q++) pb[q] = conv_pos(t / GEMM_TN + 4 * q, kh, kw);
+    for (int q = 0; q < 4; q++) pb[q] = conv_pos(kBegin + t / GEMM_TN + 4 * q, kh, kw);
 
     float acc[4][4];
     gemm_zero(acc);
-    for (int k0 = 0; k0 < K; k0 += GEMM_TK) {
+    for (int k0 = kBegin; k0 < kEnd; k0 += GEMM_TK) {
 #pragma unroll
         for (int q = 0; q < 4; q++) {
             int m = t / GEMM_TK + 16 * q, mg = m0 + m;
-            As[ka * GEMM_LDA + m] = mg < M && k0 + ka < K
+            As[ka * GEMM_LDA + m] = mg < M && k0 + ka < kEnd
                     ? w[wBase + mg * ws.strides[0] + pa.c * ws.strides[1] + pa.i * ws.strides[2] + pa.j * ws.strides[3]] : 0.0f;
         }
         pa = conv_pos_add(pa, step, kh, kw);
@@ -83,7 +87,7 @@ KERNEL void conv_fwd_f32(GLOBAL const float* x, Strided xs, GLOBAL const float* 
         for (int q = 0; q < 4; q++) {
             int k = t / GEMM_TN + 4 * q;
             int ih = ih0 + pb[q].i * dh, iw = iw0 + pb[q].j * dw;
-            int ok = colOk && k0 + k < K && ih >= 0 && ih < H && iw >= 0 && iw < W;
+            int ok = colOk && k0 + k < kEnd && ih >= 0 && ih < H && iw >= 0 && iw < W;
             Bs[k * GEMM_LDB + nb] = ok ? x[xBase + pb[q].c * xs.strides[1] + ih * xs.strides[2] + iw * xs.strides[3]] : 0.0f;
             pb[q] = conv_pos_add(pb[q], step, kh, kw);
         }
@@ -96,8 +100,8 @@ KERNEL void conv_fwd_f32(GLOBAL const float* x, Strided xs, GLOBAL const float* 
     for (int j = 0; j < 4; j++) {
         int c = n0 + tx + 16 * j;
         if (c >= N) continue;
-        int n = c / HWo, r = c % HWo / Wo, s = c % Wo;
-        int base = ys.offset + n * ys.strides[0] + r * ys.strides[2] + s * ys.strides[3];
+        int n = c / HWo, r = c % HWo / Wo, q = c % Wo;
+        int base = ys.offset + s * ySplit + n * ys.strides[0] + r * ys.strides[2] + q * ys.strides[3];
 #pragma unroll
         for (int i = 0; i < 4; i++) {
             int m = m0 + ty + 16 * i;
@@ -109,19 +113,21 @@ KERNEL void conv_fwd_f32(GLOBAL const float* x, Strided xs, GLOBAL const float* 
 /* gx[n][g*Cg+cl][h][v] = sum over ol, i, j of gy[n][g*Og+ol][oh][ow] * w[g*Og+ol][cl][i][j], over the
  * (oh, ow) whose tap (i, j) reads (h, v); every element of gx is written (0 where no output reaches). */
 KERNEL void conv_dgrad_f32(GLOBAL const float* gy, Strided gs, GLOBAL const float* w, Strided ws, GLOBAL float* gx, Strided xs,
-                           int groups, int sh, int sw, int ph, int pw, int dh, int dw, int tilesN) {
+                           int groups, int sh, int sw, int ph, int pw, int dh, int dw, int tilesN, int splits, int kChunk, int xSplit) {
     SHARED float As[GEMM_TK * GEMM_LDA];
     SHARED float Bs[GEMM_TK * GEMM_LDB];
     int tx = LID(0), ty = LID(1), t = ty * 16 + tx;
-    int tile = GRP(0), m0 = tile / tilesN * GEMM_TM, n0 = tile % tilesN * GEMM_TN, g = GRP(2);
+    int tile = GRP(0), m0 = tile / tilesN * GEMM_TM, n0 = tile % tilesN * GEMM_TN;
+    int z = GRP(2), g = z / splits, s = z % splits;
     int H = xs.shape[2], W = xs.shape[3], HW = H * W, Ho = gs.shape[2], Wo = gs.shape[3];
     int Og = gs.shape[1] / groups, Cg = ws.shape[1], kh = ws.shape[2], kw = ws.shape[3];
     int M = Cg, N = xs.shape[0] * HW, K = Og * kh * kw;
+    int kBegin = s * kChunk, kEnd = min(K, kBegin + kChunk);
     ConvPos step = conv_pos(GEMM_TK, kh, kw);
 
     /* A (weights, transposed: rows cl, K over (ol, i, j)): K index ka of rows t/16 + 16q. */
     int ka = t % GEMM_TK;
-    ConvPos pa = conv_pos(ka, kh, kw);
+    ConvPos pa = conv_pos(kBegin + ka, kh, kw);
     int wBase = ws.offset + g * Og * ws.strides[0];
 
     /* B (output-gradient patches): column nb (one input pixel) at K indexes t/64 + 4q. */
@@ -130,15 +136,15 @@ KERNEL void conv_dgrad_f32(GLOBAL const float* gy, Strided gs, GLOBAL const floa
     int gBase = gs.offset + img * gs.strides[0] + g * Og * gs.strides[1];
     ConvPos pb[4];
 #pragma unroll
-    for (int q = 0; q < 4; q++) pb[q] = conv_pos(t / GEMM_TN + 4 * q, kh, kw);
+    for (int q = 0; q < 4; q++) pb[q] = conv_pos(kBegin + t / GEMM_TN + 4 * q, kh, kw);
 
     float acc[4][4];
     gemm_zero(acc);
-    for (int k0 = 0; k0 < K; k0 += GEMM_TK) {
+    for (int k0 = kBegin; k0 < kEnd; k0 += GEMM_TK) {
 #pragma unroll
         for (int q = 0; q < 4; q++) {
             int m = t / GEMM_TK + 16 * q, mg = m0 + m;
-            As[ka * GEMM_LDA + m] = mg < M && k0 + ka < K
+            As[ka * GEMM_LDA + m] = mg < M && k0 + ka < kEnd
                     ? w[wBase + pa.c * ws.strides[0] + mg * ws.strides[1] + pa.i * ws.strides[2] + pa.j * ws.strides[3]] : 0.0f;
         }
         pa = conv_pos_add(pa, step, kh, kw);
@@ -146,7 +152,7 @@ KERNEL void conv_dgrad_f32(GLOBAL const float* gy, Strided gs, GLOBAL const floa
         for (int q = 0; q < 4; q++) {
             int k = t / GEMM_TN + 4 * q;
             int oh = conv_src(hp - pb[q].i * dh, sh, Ho), ow = conv_src(vp - pb[q].j * dw, sw, Wo);
-            int ok = colOk && k0 + k < K && oh >= 0 && ow >= 0;
+            int ok = colOk && k0 + k < kEnd && oh >= 0 && ow >= 0;
             Bs[k * GEMM_LDB + nb] = ok ? gy[gBase + pb[q].c * gs.strides[1] + oh * gs.strides[2] + ow * gs.strides[3]] : 0.0f;
             pb[q] = conv_pos_add(pb[q], step, kh, kw);
         }
@@ -160,7 +166,7 @@ KERNEL void conv_dgrad_f32(GLOBAL const float* gy, Strided gs, GLOBAL const floa
         int c = n0 + tx + 16 * j;
         if (c >= N) continue;
         int n = c / HW, h = c % HW / W, v = c % W;
-        int base = xs.offset + n * xs.strides[0] + h * xs.strides[2] + v * xs.strides[3];
+        int base = xs.offset + s * xSplit + n * xs.strides[0] + h * xs.strides[2] + v * xs.strides[3];
 #pragma unroll
         for (int i = 0; i < 4; i++) {
             int m = m0 + ty + 16 * i;
