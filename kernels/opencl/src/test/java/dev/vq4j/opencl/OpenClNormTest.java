@@ -7,15 +7,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Group norm (with and without weight, bias, fused silu) and softmax / log_softmax, forward and
  * backward, against the reference: odd channel and spatial sizes (groups of more and fewer elements
- * than a work-group), 1 and 32 groups, strided inputs and outputs, rows of length 1, 7 and 1000.
- * Tolerances (per-element relative, DeviceCheck's floor): 1e-5 forward, 1e-4 backward.
+ * than a work-group, and groups split into several parts), 1 and 32 groups, strided inputs and
+ * outputs, rows of length 1, 7 and 1000. Tolerances (per-element relative, DeviceCheck's floor):
+ * 1e-5 forward, 1e-4 backward.
  */
 class OpenClNormTest {
     static final double FWD = 1e-5, BWD = 1e-4;
     private final DeviceCheck c = new DeviceCheck(OpenClTesting.backend(), 31);
 
     /** {n, c, s, groups} */
-    static final int[][] GN_SHAPES = {{2, 6, 17, 1}, {3, 35, 9, 5}, {2, 64, 300, 32}, {1, 7, 1, 7}, {2, 96, 45, 32}, {1, 3, 1000, 1}};
+    static final int[][] GN_SHAPES = {{2, 6, 17, 1}, {3, 35, 9, 5}, {2, 64, 300, 32}, {1, 7, 1, 7}, {2, 96, 45, 32}, {1, 3, 1000, 1},
+            {1, 4, 20000, 2}, {1, 3, 9001, 1}};  // the last two: a group in several parts
 
     @Test
     void groupNormForwardAndBackward() {

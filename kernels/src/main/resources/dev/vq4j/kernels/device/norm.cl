@@ -1,9 +1,10 @@
 /* Group norm (with optional fused silu) and softmax / log_softmax, forward and backward.
  *
- *   gn_forward          one work-group of NORM_GROUP per (sample, group): sum and sum of squares in
- *                       double (per work item, then a SHARED tree), then the normalised output.
- *   gn_backward_x       one work-group per (sample, group): the two group sums of dxhat and
- *                       dxhat * xhat in double, then gradX.
+ *   gn_forward_stats    one work-group of NORM_GROUP per part of a (sample, group): sum and sum of
+ *                       squares in double (per work item, then a SHARED tree) into scratch.
+ *   gn_forward          the same parts: adds a group's partial sums, writes the normalised output.
+ *   gn_backward_stats   per part, the sums of dxhat and dxhat * xhat in double;
+ *   gn_backward_x       then gradX.
  *   gn_backward_params  one work-group per channel: gradWeight and gradBias summed over samples and
  *                       space in double (no atomics: the same bits every run).
  *   softmax_*_row       one work item per row, for short rows.
@@ -37,16 +38,20 @@ INLINE float norm_sigmoid(float x) {
     return x >= 0 ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x));
 }
 
-/* x, out [N,C,S]; weight, bias [C] (hasW, hasB); mean, rstd [N,groups]. Launch {N*groups*256}, {256}. */
-KERNEL void gn_forward(GLOBAL const float* x, const Strided sx, GLOBAL const float* w, const Strided sw, int hasW,
-                       GLOBAL const float* b, const Strided sb, int hasB, int channels, int spatial, int groups, float eps, int swish,
-                       GLOBAL float* out, const Strided so, GLOBAL float* mean, const Strided sm, GLOBAL float* rstd, const Strided sr) {
+/* Group norm work is split into parts of `chunk` elements of a (sample, group), so that a few large
+ * groups still fill the device: work-group (item, p) handles elements [p*chunk, (p+1)*chunk) of item =
+ * sample*groups + group. A first kernel writes each part's two sums (double) to part[item, p, 2]; the
+ * second adds an item's parts (in the same order in every work-group) and applies them. */
+
+/* Partial sum and sum of squares of x over each part. Launch {items*parts*256}, {256}. */
+KERNEL void gn_forward_stats(GLOBAL const float* x, const Strided sx, int channels, int spatial, int groups,
+                             int chunk, int parts, GLOBAL double* part) {
     SHARED double r1[NORM_GROUP];
     SHARED double r2[NORM_GROUP];
-    int t = LID(0), item = GRP(0), nb = item / groups, g = item % groups;
-    int cg = channels / groups, count = cg * spatial, c0 = g * cg;
+    int t = LID(0), item = GRP(0) / parts, p = GRP(0) % parts, nb = item / groups, g = item % groups;
+    int cg = channels / groups, count = cg * spatial, c0 = g * cg, end = min(count, (p + 1) * chunk);
     double s1 = 0, s2 = 0;
-    for (int e = t; e < count; e += NORM_GROUP) {
+    for (int e = p * chunk + t; e < end; e += NORM_GROUP) {
         double v = x[norm_at3(sx, nb, c0 + e / spatial, e % spatial)];
         s1 += v;
         s2 += v * v;
@@ -55,13 +60,32 @@ KERNEL void gn_forward(GLOBAL const float* x, const Strided sx, GLOBAL const flo
     r2[t] = s2;
     NORM_TREE(r1, t, NORM_ADD)
     NORM_TREE(r2, t, NORM_ADD)
-    double mu = r1[0] / count, var = fmax(r2[0] / count - mu * mu, 0.0), r = 1.0 / sqrt(var + eps);
-    float rf = (float) r;
     if (t == 0) {
+        part[2 * ((i64) item * parts + p)] = r1[0];
+        part[2 * ((i64) item * parts + p) + 1] = r2[0];
+    }
+}
+
+/* x, out [N,C,S]; weight, bias [C] (hasW, hasB); mean, rstd [N,groups]; part from gn_forward_stats.
+ * Launch {items*parts*256}, {256}. */
+KERNEL void gn_forward(GLOBAL const float* x, const Strided sx, GLOBAL const float* w, const Strided sw, int hasW,
+                       GLOBAL const float* b, const Strided sb, int hasB, int channels, int spatial, int groups, float eps, int swish,
+                       int chunk, int parts, GLOBAL const double* part,
+                       GLOBAL float* out, const Strided so, GLOBAL float* mean, const Strided sm, GLOBAL float* rstd, const Strided sr) {
+    int t = LID(0), item = GRP(0) / parts, p = GRP(0) % parts, nb = item / groups, g = item % groups;
+    int cg = channels / groups, count = cg * spatial, c0 = g * cg, end = min(count, (p + 1) * chunk);
+    double s1 = 0, s2 = 0;
+    for (int i = 0; i < parts; i++) {
+        s1 += part[2 * ((i64) item * parts + i)];
+        s2 += part[2 * ((i64) item * parts + i) + 1];
+    }
+    double mu = s1 / count, var = fmax(s2 / count - mu * mu, 0.0), r = 1.0 / sqrt(var + eps);
+    float rf = (float) r;
+    if (t == 0 && p == 0) {
         mean[norm_at2(sm, nb, g)] = (float) mu;
         rstd[norm_at2(sr, nb, g)] = rf;
     }
-    for (int e = t; e < count; e += NORM_GROUP) {
+    for (int e = p * chunk + t; e < end; e += NORM_GROUP) {
         int ch = c0 + e / spatial, s = e % spatial;
         float wc = hasW ? w[sw.offset + ch * sw.strides[0]] : 1.0f, bc = hasB ? b[sb.offset + ch * sb.strides[0]] : 0.0f;
         float xh = (float) ((double) x[norm_at3(sx, nb, ch, s)] - mu) * rf;
@@ -79,19 +103,19 @@ INLINE float gn_dz(float xv, double mu, float rf, float wc, float bc, float gv, 
     return gv * s * (1.0f + z * (1.0f - s));
 }
 
-/* gradX [N,C,S] of group norm. Launch {N*groups*256}, {256}. */
-KERNEL void gn_backward_x(GLOBAL const float* x, const Strided sx, GLOBAL const float* w, const Strided sw, int hasW,
-                          GLOBAL const float* b, const Strided sb, int hasB, int channels, int spatial, int groups, int swish,
-                          GLOBAL const float* mean, const Strided sm, GLOBAL const float* rstd, const Strided sr,
-                          GLOBAL const float* gradOut, const Strided sg, GLOBAL float* gradX, const Strided sgx) {
+/* Partial sums of dxhat = dz * w and dxhat * xhat over each part (as gn_forward_stats). */
+KERNEL void gn_backward_stats(GLOBAL const float* x, const Strided sx, GLOBAL const float* w, const Strided sw, int hasW,
+                              GLOBAL const float* b, const Strided sb, int hasB, int channels, int spatial, int groups, int swish,
+                              GLOBAL const float* mean, const Strided sm, GLOBAL const float* rstd, const Strided sr,
+                              GLOBAL const float* gradOut, const Strided sg, int chunk, int parts, GLOBAL double* part) {
     SHARED double r1[NORM_GROUP];
     SHARED double r2[NORM_GROUP];
-    int t = LID(0), item = GRP(0), nb = item / groups, g = item % groups;
-    int cg = channels / groups, count = cg * spatial, c0 = g * cg;
+    int t = LID(0), item = GRP(0) / parts, p = GRP(0) % parts, nb = item / groups, g = item % groups;
+    int cg = channels / groups, count = cg * spatial, c0 = g * cg, end = min(count, (p + 1) * chunk);
     double mu = mean[norm_at2(sm, nb, g)];
     float rf = rstd[norm_at2(sr, nb, g)];
     double s1 = 0, s2 = 0;
-    for (int e = t; e < count; e += NORM_GROUP) {
+    for (int e = p * chunk + t; e < end; e += NORM_GROUP) {
         int ch = c0 + e / spatial, s = e % spatial;
         float wc = hasW ? w[sw.offset + ch * sw.strides[0]] : 1.0f, bc = hasB ? b[sb.offset + ch * sb.strides[0]] : 0.0f;
         float xh;
@@ -104,9 +128,30 @@ KERNEL void gn_backward_x(GLOBAL const float* x, const Strided sx, GLOBAL const 
     r2[t] = s2;
     NORM_TREE(r1, t, NORM_ADD)
     NORM_TREE(r2, t, NORM_ADD)
+    if (t == 0) {
+        part[2 * ((i64) item * parts + p)] = r1[0];
+        part[2 * ((i64) item * parts + p) + 1] = r2[0];
+    }
+}
+
+/* gradX [N,C,S] of group norm from gn_backward_stats' parts. Launch {items*parts*256}, {256}. */
+KERNEL void gn_backward_x(GLOBAL const float* x, const Strided sx, GLOBAL const float* w, const Strided sw, int hasW,
+                          GLOBAL const float* b, const Strided sb, int hasB, int channels, int spatial, int groups, int swish,
+                          GLOBAL const float* mean, const Strided sm, GLOBAL const float* rstd, const Strided sr,
+                          GLOBAL const float* gradOut, const Strided sg, int chunk, int parts, GLOBAL const double* part,
+                          GLOBAL float* gradX, const Strided sgx) {
+    int t = LID(0), item = GRP(0) / parts, p = GRP(0) % parts, nb = item / groups, g = item % groups;
+    int cg = channels / groups, count = cg * spatial, c0 = g * cg, end = min(count, (p + 1) * chunk);
+    double mu = mean[norm_at2(sm, nb, g)];
+    float rf = rstd[norm_at2(sr, nb, g)];
+    double s1 = 0, s2 = 0;
+    for (int i = 0; i < parts; i++) {
+        s1 += part[2 * ((i64) item * parts + i)];
+        s2 += part[2 * ((i64) item * parts + i) + 1];
+    }
     /* the combination in double: where it cancels (a group of one element: exactly 0) it stays exact */
-    double meanD = r1[0] / count, meanDX = r2[0] / count, r = rf;
-    for (int e = t; e < count; e += NORM_GROUP) {
+    double meanD = s1 / count, meanDX = s2 / count, r = rf;
+    for (int e = p * chunk + t; e < end; e += NORM_GROUP) {
         int ch = c0 + e / spatial, s = e % spatial;
         float wc = hasW ? w[sw.offset + ch * sw.strides[0]] : 1.0f, bc = hasB ? b[sb.offset + ch * sb.strides[0]] : 0.0f;
         float xh;
