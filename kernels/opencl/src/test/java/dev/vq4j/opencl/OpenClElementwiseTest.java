@@ -2,10 +2,15 @@ package dev.vq4j.opencl;
 
 import dev.vq4j.core.BinaryOp;
 import dev.vq4j.core.DType;
-import dev.vq4j.core.ReduceOp;
+import dev.vq4j.core.Kernel;
 import dev.vq4j.core.UnaryOp;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceKernelBackend;
 import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** fill, copy between every dtype pair, every unary and binary op with broadcasting and strides, where; and the host fallback. */
 class OpenClElementwiseTest {
@@ -67,13 +72,21 @@ class OpenClElementwiseTest {
         DeviceCheck.assertClose("where", out, 0);
     }
 
-    /** A kernel the device lacks (here: any the fallback still covers) runs on the host and is exact. */
+    /** A call no device kernel covers (top-40 search; the device lists hold 32) runs on the host and is exact. */
     @Test
     void fallbackIsExact() {
-        View[] x = c.randn(3, 50), out = c.output(DType.INT64, 3);
-        c.ref.reduce(ReduceOp.ARGMAX, x[0], 1, out[0]);
-        c.dev.reduce(ReduceOp.ARGMAX, x[1], 1, out[1]);
-        DeviceCheck.assertClose("argmax", out, 0);
+        View[] x = c.randn(9, 5), codes = c.randn(50, 5);
+        View[] idx = c.output(DType.INT64, 9, 40), dist = c.output(DType.FLOAT32, 9, 40);
+        c.ref.nearestCodes(x[0], codes[0], 40, false, idx[0], dist[0]);
+        c.dev.nearestCodes(x[1], codes[1], 40, false, idx[1], dist[1]);
+        DeviceCheck.assertClose("top-40 indices", idx, 0);
+        DeviceCheck.assertClose("top-40 distances", dist, 0);
+    }
+
+    /** Every kernel of the Backend interface has a device implementation (the fallback is for odd calls only). */
+    @Test
+    void everyKernelIsNative() {
+        assertEquals(EnumSet.allOf(Kernel.class), DeviceKernelBackend.nativeKernels());
     }
 
     static View[] expand(View[] v, int... shape) {

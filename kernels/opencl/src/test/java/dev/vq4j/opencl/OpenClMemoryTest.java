@@ -54,7 +54,9 @@ class OpenClMemoryTest {
         }
         MemoryStats end = be.allocator().stats();
         assertTrue(last < 0.5f * first, "the loop trains: loss " + first + " -> " + last);
-        assertEquals(afterWarmUp.bytesInUse(), end.bytesInUse(), "bytes held by live tensors between steps");
+        // Other tests' forgotten tensors may be returned by the garbage collector meanwhile (the backend
+        // is shared), so live bytes may fall; they must not grow, and the driver must not be asked again.
+        assertTrue(end.bytesInUse() <= afterWarmUp.bytesInUse(), "bytes held by live tensors grew: " + afterWarmUp + " -> " + end);
         assertEquals(afterWarmUp.bytesFromDriver(), end.bytesFromDriver(), "bytes taken from the driver");
         assertEquals(afterWarmUp.driverAllocations(), end.driverAllocations(), "driver allocations after warm-up");
         System.out.printf("opencl memory over 1000 steps: %s%n", end);

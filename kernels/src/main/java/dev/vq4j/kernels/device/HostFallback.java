@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  * Runs a kernel the device backend lacks on the cpu backend: every buffer the call touches is
  * copied to the host whole (so strides and offsets keep their meaning), the cpu kernel runs, and
  * the output buffers are copied back. Correct, and slow; the first use of each kernel on each
- * device type prints one warning so it is never silent.
+ * device type prints one warning so it is never silent. Every kernel has a device implementation;
+ * this covers the calls they leave out (other dtypes, head dims above 128, top-k above 32, ...).
  */
 final class HostFallback {
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -34,8 +35,9 @@ final class HostFallback {
 
     static void run(DeviceKernelBackend device, Kernel kernel, List<View> inputs, List<View> outputs, HostCall call) {
         if (WARNED.add(device.name() + "/" + kernel))
-            System.err.println("vq4j: the " + device.name() + " backend has no " + kernel.name().toLowerCase()
-                    + " kernel yet; it runs on the CPU, copying its tensors to the host and back (slow, but exact)");
+            System.err.println("vq4j: " + device.device() + " has no device kernel for this " + kernel.name().toLowerCase()
+                    + " call (its dtype or size); it runs on the CPU, its tensors copied to the host and back (slow, but exact)."
+                    + " Said once per kernel.");
         Backend cpu = Backends.get(Device.CPU);
         Map<Buffer, HostBuffer> copies = new IdentityHashMap<>();
         List<View> all = new ArrayList<>(inputs);
