@@ -84,7 +84,8 @@ public final class CudaPtx {
 
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");
     private static final Pattern PARAM = Pattern.compile(
-            "\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.([usbf])(\\d+)\\s+(?:\\.ptr\\s+(?:\\.\\w+\\s+)*)?\\w+(?:\\[(\\d+)\\])?");
+            "\\.param\\s+(?:\\.align\\s+\\d+\\s+)?\\.([usbf])(\\d+)\\s+"
+                    + "(?:\\.ptr(?:\\s+\\.(?:global|const|local|shared))?(?:\\s+\\.align\\s+\\d+)?\\s+)?\\w+(?:\\[(\\d+)\\])?");
 
     /** Every {@code .entry} of a PTX text with its parameters, in the order of the file. */
     public static Map<String, List<Param>> entries(String ptx) {
