@@ -6,7 +6,8 @@
 # <output dir>/vq4j-compute75.ptx (compute_75: any GPU of compute capability >= 7.5, JIT-compiled
 # by the driver). CudaPtx picks the newest one the device can run.
 # Without nvcc on PATH it writes nothing and says so in one line: the jar then carries no PTX and
-# the cuda backend reports itself unavailable. With nvcc, a compile error fails the build.
+# the cuda backend reports itself unavailable. With nvcc, a compile error fails the build, and so
+# does a PTX that ptxas cannot assemble for sm_90 / sm_75.
 # NVCC (default: nvcc) and NVCC_FLAGS (extra flags, e.g. -lineinfo for ncu) may be set.
 set -euo pipefail
 
@@ -39,12 +40,15 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$flags" ]]; then
 fi
 
 rm -f "$stamp"
-trap 'rm -f "$out"/*.ptx.tmp' EXIT
+trap 'rm -f "$out"/tmp-*.ptx' EXIT
 for t in "${targets[@]}"; do
     arch=${t%%:*} file=${t#*:}
     # shellcheck disable=SC2086
-    "$nvcc" -ptx -arch="$arch" -std=c++17 -I "$includes" ${NVCC_FLAGS:-} "$src" -o "$out/$file.tmp"
-    mv "$out/$file.tmp" "$out/$file"
+    "$nvcc" -ptx -arch="$arch" -std=c++17 -I "$includes" ${NVCC_FLAGS:-} "$src" -o "$out/tmp-$file"
+    # Assemble it too (ptxas, as the driver's JIT will): resource limits such as too much shared
+    # memory fail here rather than on the GPU machine. The cubin stays in target/, not in the jar.
+    "$nvcc" -cubin -arch="sm_${arch#compute_}" "$out/tmp-$file" -o "$module/target/${file%.ptx}.cubin"
+    mv "$out/tmp-$file" "$out/$file"
 done
 echo "$flags" > "$stamp"
 echo "build-ptx: $(for t in "${targets[@]}"; do printf '%s ' "${t#*:}"; done)from $("$nvcc" --version | tail -1)"
