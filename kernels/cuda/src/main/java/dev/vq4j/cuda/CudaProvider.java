@@ -28,6 +28,11 @@ public final class CudaProvider implements BackendProvider {
     }
 
     @Override
+    public List<String> devices() {
+        return CudaDevices.list().stream().map(CudaDevices.Entry::describe).toList();
+    }
+
+    @Override
     public Backend create(int index) {
         List<CudaDevices.Entry> ds = CudaDevices.list();
         if (index < 0 || index >= ds.size()) {
