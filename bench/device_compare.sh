@@ -46,7 +46,7 @@ for op in sgemm conv3x3 attention search; do
   cmd=("$JAVA_HOME/bin/java" -Dvq4j.threads=$THREADS -jar bench/target/benchmarks.jar DeviceKernelBenchmark "${JMH_ARGS[@]}"
        -jvmArgsAppend "--add-modules jdk.incubator.vector -XX:+UseParallelGC -Dvq4j.threads=$THREADS" -p device=$devices -p op=$op -p "shape=${SHAPES[$op]}"
        -rf json -rff "$OUT/jmh-$op.json")
-  printf '%s\n' "${cmd[*]}" >> "$OUT/commands.txt"
+  { printf '%q ' "${cmd[@]}"; echo; } >> "$OUT/commands.txt"
   "${cmd[@]}" > "$OUT/jmh-$op.log" 2>&1 || { tail -30 "$OUT/jmh-$op.log" >&2; exit 1; }
 done
 

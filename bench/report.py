@@ -134,6 +134,11 @@ def main():
     if a.commands and os.path.exists(a.commands):
         md += ["The commands it ran:", "", "```"] + open(a.commands).read().rstrip().splitlines() + ["```", ""]
     md += ["One family alone, straight through JMH: see bench/README.md.", ""]
+    # measurements of their own scripts (separate runs, each dated inside), kept in this report
+    for extra in ("docs/perf/vqgan-train.md", "docs/perf/devices.md"):
+        if os.path.exists(extra):
+            text = open(extra).read().rstrip().splitlines()
+            md += [("#" + l if l.startswith("# ") else l) for l in text] + ["", f"(from `{extra}`)", ""]
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     open(a.out, "w").write("\n".join(md))
     print(f"wrote {a.out}")
