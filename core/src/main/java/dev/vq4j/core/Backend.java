@@ -195,4 +195,22 @@ public interface Backend {
      * {@code g - exp(y) * sum(g)}, sums along the last dim. gradIn overwritten.
      */
     void softmaxBackward(View y, View gradOut, View gradIn, boolean log);
+
+    // ---- optimiser ------------------------------------------------------------------------------
+
+    /**
+     * One Adam / AdamW update in place (torch.optim.Adam 1.13, single-tensor path), element by element
+     * over contiguous FLOAT32 views of one shape, in float arithmetic as PyTorch's:
+     * <pre>
+     *   decoupled (AdamW): p = p·(1 − lr·weightDecay);   else g = grad + weightDecay·p
+     *   m = β1·m + (1 − β1)·g;   v = β2·v + (1 − β2)·g²;   AMSGrad (maxExpAvgSq not null): v̂ = max(v̂, v)
+     *   p = p − stepSize · m / (sqrt(v̂ or v) / bc2Sqrt + eps)
+     * </pre>
+     * with {@code stepSize = lr / (1 − β1^t)} and {@code bc2Sqrt = sqrt(1 − β2^t)} from the caller. The
+     * scalars are doubles because PyTorch forms β, 1 − β and 1 − lr·wd in double and rounds each to
+     * float (rounding β first would move 1 − β2 by 5e-5). param, expAvg, expAvgSq (and maxExpAvgSq) are
+     * updated; grad is read.
+     */
+    void adamStep(View param, View grad, View expAvg, View expAvgSq, View maxExpAvgSq, double lr, double beta1, double beta2,
+                  double eps, double weightDecay, boolean decoupled, double stepSize, double bc2Sqrt);
 }

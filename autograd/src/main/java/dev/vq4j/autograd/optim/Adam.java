@@ -2,6 +2,7 @@ package dev.vq4j.autograd.optim;
 
 import dev.vq4j.autograd.Elementwise;
 import dev.vq4j.autograd.Tensor;
+import dev.vq4j.core.DType;
 
 import java.util.Collection;
 import java.util.List;
@@ -67,6 +68,7 @@ public class Adam extends Optimizer {
 
     @Override
     protected Tensor update(Tensor p, Tensor grad, ParamState s) {
+        if (fusable(p, grad, s)) return fusedUpdate(p, grad, s);
         Tensor g = grad;
         if (weightDecay != 0) {
             if (decoupledWeightDecay()) p = p.mul((float) (1 - lr() * weightDecay));
@@ -90,5 +92,25 @@ public class Adam extends Optimizer {
         }
         Tensor denom = second.sqrt().div(Tensor.scalar(p.device(), (float) Math.sqrt(biasCorrection2))).add((float) eps);
         return p.add(m.div(denom).mul((float) -stepSize));
+    }
+
+    /** The backend's one-pass kernel applies: contiguous float32 tensors on one device (the usual case). */
+    private boolean fusable(Tensor p, Tensor grad, ParamState s) {
+        for (Tensor t : new Tensor[] {p, grad, s.get("exp_avg"), s.get("exp_avg_sq"), s.get("max_exp_avg_sq")})
+            if (t != null && (!t.isContiguous() || t.dtype() != DType.FLOAT32 || !t.device().equals(p.device()))) return false;
+        return true;
+    }
+
+    /** The same update as {@link #update}'s composite form, in one pass over p, grad and the state ({@link dev.vq4j.core.Backend#adamStep}). */
+    private Tensor fusedUpdate(Tensor p, Tensor grad, ParamState s) {
+        for (String name : amsgrad ? List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : List.of("exp_avg", "exp_avg_sq"))
+            if (s.get(name) == null) s.put(name, Tensor.zerosLike(p));
+        double biasCorrection1 = 1 - Math.pow(beta1, s.step());
+        double biasCorrection2 = 1 - Math.pow(beta2, s.step());
+        Tensor vMax = amsgrad ? s.get("max_exp_avg_sq") : null;
+        p.backend().adamStep(p.kernelView(), grad.kernelView(), s.get("exp_avg").kernelView(), s.get("exp_avg_sq").kernelView(),
+                vMax == null ? null : vMax.kernelView(), lr(), beta1, beta2, eps, weightDecay,
+                decoupledWeightDecay(), lr() / biasCorrection1, Math.sqrt(biasCorrection2));
+        return p;
     }
 }

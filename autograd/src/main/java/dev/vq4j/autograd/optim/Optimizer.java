@@ -71,7 +71,7 @@ public abstract class Optimizer {
                 ParamState s = state.get(i);
                 s.step++;
                 Tensor updated = update(p, p.grad(), s);
-                p.copyFrom(updated);
+                if (updated != p) p.copyFrom(updated); // a fused update works on p in place
             }
         }
     }
@@ -80,7 +80,8 @@ public abstract class Optimizer {
     protected void checkOptions() {}
 
     /**
-     * The new value of one parameter (called under no-grad, with the step count already advanced);
+     * The new value of one parameter (called under no-grad, with the step count already advanced), or
+     * p itself when the update was done in place;
      * updates its state tensors through {@link ParamState#put}.
      */
     protected abstract Tensor update(Tensor param, Tensor grad, ParamState state);

@@ -26,7 +26,7 @@ import java.util.Set;
  * {@link CachingAllocator}, and each kernel launches a hand-written device kernel from the shared
  * sources ({@link KernelSources}). The op groups live in their own classes ({@link DeviceElementwise},
  * {@link DeviceReduce}, {@link DeviceGemm}, {@link DeviceConv}, {@link DevicePool}, {@link DeviceIndex},
- * {@link DeviceSearch}, {@link DeviceNorm}, {@link DeviceAttention}); each answers whether it ran a
+ * {@link DeviceSearch}, {@link DeviceNorm}, {@link DeviceAttention}, {@link DeviceOptim}); each answers whether it ran a
  * call natively. Calls they do not cover (a dtype, a rare geometry) run on the cpu backend through
  * {@link HostFallback}, with a one-time warning, so every op works on every device and none is
  * silently wrong. {@link #nativeKernels()} lists the kernels with a device implementation.
@@ -99,6 +99,7 @@ public class DeviceKernelBackend implements Backend {
         s.addAll(DeviceSearch.NATIVE);
         s.addAll(DeviceNorm.NATIVE);
         s.addAll(DeviceAttention.NATIVE);
+        s.addAll(DeviceOptim.NATIVE);
         return s;
     }
 
@@ -393,5 +394,16 @@ public class DeviceKernelBackend implements Backend {
     public void softmaxBackward(View y, View gradOut, View gradIn, boolean log) {
         if (!DeviceNorm.softmaxBackward(this, y, gradOut, gradIn, log))
             host(Kernel.SOFTMAX_BACKWARD, views(y, gradOut), views(gradIn), (c, h) -> c.softmaxBackward(h.apply(y), h.apply(gradOut), h.apply(gradIn), log));
+    }
+
+    // ---- optimiser ------------------------------------------------------------------------------
+
+    @Override
+    public void adamStep(View param, View grad, View expAvg, View expAvgSq, View maxExpAvgSq, double lr, double beta1, double beta2,
+                         double eps, double weightDecay, boolean decoupled, double stepSize, double bc2Sqrt) {
+        if (!DeviceOptim.adamStep(this, param, grad, expAvg, expAvgSq, maxExpAvgSq, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt))
+            host(Kernel.ADAM_STEP, views(grad), views(param, expAvg, expAvgSq, maxExpAvgSq),
+                    (c, h) -> c.adamStep(h.apply(param), h.apply(grad), h.apply(expAvg), h.apply(expAvgSq), h.apply(maxExpAvgSq),
+                            lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt));
     }
 }

@@ -227,6 +227,13 @@ public class ReferenceBackend implements Backend {
         ReferenceSoftmax.backward(host(y), host(gradOut), host(gradIn), log);
     }
 
+    @Override
+    public void adamStep(View param, View grad, View expAvg, View expAvgSq, View maxExpAvgSq, double lr, double beta1, double beta2,
+                         double eps, double weightDecay, boolean decoupled, double stepSize, double bc2Sqrt) {
+        ReferenceOptim.adamStep(host(param), host(grad), host(expAvg), host(expAvgSq), hostOrNull(maxExpAvgSq), lr, beta1, beta2,
+                eps, weightDecay, decoupled, stepSize, bc2Sqrt);
+    }
+
     /** {@link #host} for optional operands. */
     protected static View hostOrNull(View v) {
         return v == null ? null : host(v);
