@@ -3,6 +3,7 @@ package dev.vq4j.opencl;
 import dev.vq4j.core.DType;
 import dev.vq4j.core.Kernel;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceCheck;
 import dev.vq4j.kernels.device.DeviceKernelBackend;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.vq4j.opencl;
 import dev.vq4j.core.Conv2dParams;
 import dev.vq4j.core.DType;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceCheck;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -2,6 +2,7 @@ package dev.vq4j.opencl;
 
 import dev.vq4j.core.DType;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceCheck;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,7 @@
 package dev.vq4j.opencl;
 
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceCheck;
 import org.junit.jupiter.api.Test;
 
 /** The fused Adam / AdamW step on the device against the reference: L2 decay, AdamW, AMSGrad, views at an offset. */

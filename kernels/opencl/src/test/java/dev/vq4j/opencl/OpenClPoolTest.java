@@ -5,6 +5,7 @@ import dev.vq4j.core.PadMode;
 import dev.vq4j.core.Pool2dParams;
 import dev.vq4j.core.UpsampleMode;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceCheck;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,6 +4,7 @@ import dev.vq4j.core.DType;
 import dev.vq4j.core.ReduceOp;
 import dev.vq4j.core.Shapes;
 import dev.vq4j.core.View;
+import dev.vq4j.kernels.device.DeviceCheck;
 import dev.vq4j.kernels.device.DeviceKernelBackend;
 import org.junit.jupiter.api.Test;
 

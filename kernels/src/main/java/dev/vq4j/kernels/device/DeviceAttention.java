@@ -1,6 +1,8 @@
 package dev.vq4j.kernels.device;
 
-import dev.vq4j.core.*;
+import dev.vq4j.core.DType;
+import dev.vq4j.core.Kernel;
+import dev.vq4j.core.View;
 
 import java.util.EnumSet;
 import java.util.Set;

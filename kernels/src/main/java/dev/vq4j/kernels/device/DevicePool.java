@@ -1,6 +1,11 @@
 package dev.vq4j.kernels.device;
 
-import dev.vq4j.core.*;
+import dev.vq4j.core.DType;
+import dev.vq4j.core.Kernel;
+import dev.vq4j.core.PadMode;
+import dev.vq4j.core.Pool2dParams;
+import dev.vq4j.core.UpsampleMode;
+import dev.vq4j.core.View;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,10 @@
 package dev.vq4j.kernels.device;
 
-import dev.vq4j.core.*;
+import dev.vq4j.core.DType;
+import dev.vq4j.core.Kernel;
+import dev.vq4j.core.ReduceOp;
+import dev.vq4j.core.Shapes;
+import dev.vq4j.core.View;
 
 import java.util.Arrays;
 import java.util.EnumSet;

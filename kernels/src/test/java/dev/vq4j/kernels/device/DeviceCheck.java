@@ -1,4 +1,4 @@
-package dev.vq4j.opencl;
+package dev.vq4j.kernels.device;
 
 import dev.vq4j.core.Backend;
 import dev.vq4j.core.Backends;
@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The same inputs on the reference backend and on a device backend, and the comparison of their
  * outputs: per element |device − reference| / max(|reference|, 1e-2·max|reference|), as OpCheck.
+ * Shared (test-jar) by the OpenCL and CUDA modules' kernel tests.
  */
 public final class DeviceCheck {
     public final Backend ref = Backends.get(Device.REFERENCE);
