@@ -58,13 +58,29 @@ class DeviceOptionTest {
         assertEquals(Device.CPU, Tensor.defaultDevice(), "the default device is restored after a command");
     }
 
-    @Test
-    void trainEncodeEvalReconstructOnOpenCl(@TempDir Path tmp) throws Exception {
+    private static void requireOpenCl() {
         String why = unavailable("opencl");
         if (why != null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but OpenCL is unavailable: " + why);
             Assumptions.abort("OpenCL unavailable: " + why);
         }
+    }
+
+    /** A VQGAN trains across disc_start on OpenCL (generator, LPIPS-free loss, discriminator, both Adams on the device). */
+    @Test
+    void vqganTrainsOnOpenCl(@TempDir Path tmp) {
+        requireOpenCl();
+        Result r = run("train", "--model", "vqgan", "--device", "opencl", "--steps", "3", "--ch", "32", "--ch-mult", "1,2", "--z", "8",
+                "--codebook-size", "16", "--image-size", "16", "--count", "8", "--batch", "2", "--disc-start", "2", "--disc-ndf", "8",
+                "--disc-layers", "2", "--checkpoint-every", "3", "--sample-every", "3", "--out", tmp.resolve("run").toString());
+        assertEquals(0, r.status(), r.err() + r.out());
+        assertTrue(r.out().contains("step 2: discriminator switched on (disc_start 2)"), r.out());
+        assertTrue(Files.exists(tmp.resolve("run/samples/step-000003.png")));
+    }
+
+    @Test
+    void trainEncodeEvalReconstructOnOpenCl(@TempDir Path tmp) throws Exception {
+        requireOpenCl();
         Path run = tmp.resolve("run");
         Result r = run("train", "--device", "opencl", "--out", run.toString(), "--steps", "3", "--image-size", "8", "--train-images", "32",
                 "--eval-images", "8", "--batch", "4", "--hidden", "8", "--residual-channels", "4", "--residual-layers", "1",
