@@ -120,7 +120,9 @@ class CpuConvTest {
         Case[] cases = {
                 new Case(2, 3, 40, 37, 20, 3, 3, Conv2dParams.of(1, 1), 0, 0),
                 new Case(2, 5, 19, 23, 9, 3, 3, new Conv2dParams(1, 1, 2, 1, 2, 1, 1), 0, 0),
-                new Case(2, 24, 13, 18, 30, 3, 3, Conv2dParams.of(1, 1), 0, 0)};
+                new Case(2, 24, 13, 18, 30, 3, 3, Conv2dParams.of(1, 1), 0, 0),
+                new Case(2, 20, 18, 40, 3, 3, 3, Conv2dParams.of(1, 1), 0, 0), // the last layer: 3 output channels
+                new Case(2, 6, 11, 21, 7, 2, 4, new Conv2dParams(1, 1, 1, 2, 1, 1, 1), 0, 0)}; // edge blocks: o 4+3, j 3+1
         for (Case c : cases) {
             Rng rng = new Rng(13);
             View x = random(rng, Layout.SLICED, c.n(), c.c(), c.h(), c.w());
