@@ -163,6 +163,10 @@ final class CpuConv {
             ConvWeightGradRows.weightGrad(x, gradOut, gradW, p);
             return;
         }
+        if (ConvWeightGradChannelsLast.applies(gradOut, gradW, p)) {
+            ConvWeightGradChannelsLast.weightGrad(x, gradOut, gradW, p);
+            return;
+        }
         int[] gs = gradOut.strides(), ds = gradW.strides();
         int[][] grid = ConvGather.grid(ho, wo, p.strideH(), -p.padH(), p.strideW(), -p.padW());
         int[][] outGrid = ConvGather.grid(ho, wo, 1, 0, 1, 0);
