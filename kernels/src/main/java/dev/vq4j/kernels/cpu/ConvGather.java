@@ -53,7 +53,7 @@ final class ConvGather {
 
     /**
      * {@code dst[at + q - qa] = element(b, q, t)} for {@code q} in {@code [qa, qa+len)}: {@link #run} with
-     * step 1, short-cut for the common sliver that lies in one run and wholly inside or above/below the image.
+     * step 1, short-cut for the common sliver that lies in one run (one output row) of a unit-stride grid.
      */
     void copy(int b, int t, int qa, int len, float[] dst, int at) {
         if (xStep == 1 && colStride == 1 && runEnd[qa] >= qa + len) {
@@ -63,10 +63,12 @@ final class ConvGather {
                 return;
             }
             int x0 = posX[qa] + tapDx[t];
-            if (x0 >= 0 && x0 + len <= width) {
-                System.arraycopy(X, offset + b * batchStride + tapChannel[t] + y * rowStride + x0, dst, at, len);
-                return;
-            }
+            // the part inside the image is one interval [lo, hi); the edge taps of a 3×3 conv clip one end
+            int lo = Math.min(len, Math.max(0, -x0)), hi = Math.max(lo, Math.min(len, width - x0));
+            if (lo > 0) java.util.Arrays.fill(dst, at, at + lo, 0f);
+            if (hi > lo) System.arraycopy(X, offset + b * batchStride + tapChannel[t] + y * rowStride + x0 + lo, dst, at + lo, hi - lo);
+            if (hi < len) java.util.Arrays.fill(dst, at + hi, at + len, 0f);
+            return;
         }
         run(b, t, qa, qa + len, dst, at, 1);
     }

@@ -25,7 +25,8 @@ import java.util.List;
  *       spent on the zeros a stride would insert. Per phase {@code gradIn[c, q] = W'[c, t] · G[t, q]}
  *       with taps {@code t = (ol, i, j)} of that phase.</li>
  *   <li>weightGrad: {@code gradW[o, k] = G[o, (n, p)] · col[k, (n, p)]ᵀ}: the images and positions
- *       are the GEMM's depth (M = O/G, N = Cg·kh·kw, K = N·Ho·Wo).</li>
+ *       are the GEMM's depth (M = O/G, N = Cg·kh·kw, K = N·Ho·Wo). Few-channel convs go to
+ *       {@link ConvWeightGradRows}, stride-1 convs on large maps to {@link ConvWeightGradChannelsLast}.</li>
  * </ul>
  * Sums are float FMA chains in a fixed order (as in any SGEMM; within OpCheck's 1e-4 for convs), every
  * output element is produced by exactly one task: bit-identical from run to run and across thread counts.
@@ -161,6 +162,10 @@ final class CpuConv {
         if (oc == 0 || taps == 0) return;
         if (n > 0 && ConvWeightGradRows.applies(x, gradOut, gradW, p)) {
             ConvWeightGradRows.weightGrad(x, gradOut, gradW, p);
+            return;
+        }
+        if (ConvWeightGradChannelsLast.applies(gradOut, gradW, p)) {
+            ConvWeightGradChannelsLast.weightGrad(x, gradOut, gradW, p);
             return;
         }
         int[] gs = gradOut.strides(), ds = gradW.strides();

@@ -61,6 +61,7 @@ class CpuConvTest {
         check(new Case(2, 16, 18, 18, 24, 4, 4, Conv2dParams.of(2, 1), 0, 0), Layout.CONTIGUOUS, 14); // PatchGAN 4x4 s2
         check(new Case(2, 3, 24, 24, 128, 3, 3, Conv2dParams.of(1, 1), 0, 0), Layout.CONTIGUOUS, 15); // first layer 3->128
         check(new Case(1, 300, 6, 6, 20, 3, 3, Conv2dParams.of(1, 1), 0, 0), Layout.SLICED, 16); // depth over several KC blocks
+        check(new Case(2, 40, 17, 16, 36, 3, 3, Conv2dParams.of(1, 1), 0, 0), Layout.SLICED, 17); // channels-last weight gradient, strided positions
     }
 
     @Test
@@ -120,7 +121,13 @@ class CpuConvTest {
         Case[] cases = {
                 new Case(2, 3, 40, 37, 20, 3, 3, Conv2dParams.of(1, 1), 0, 0),
                 new Case(2, 5, 19, 23, 9, 3, 3, new Conv2dParams(1, 1, 2, 1, 2, 1, 1), 0, 0),
-                new Case(2, 24, 13, 18, 30, 3, 3, Conv2dParams.of(1, 1), 0, 0)};
+                new Case(2, 24, 13, 18, 30, 3, 3, Conv2dParams.of(1, 1), 0, 0),
+                new Case(2, 20, 18, 40, 3, 3, 3, Conv2dParams.of(1, 1), 0, 0), // the last layer: 3 output channels
+                new Case(2, 6, 11, 21, 7, 2, 4, new Conv2dParams(1, 1, 1, 2, 1, 1, 1), 0, 0), // edge blocks: o 4+3, j 3+1
+                // channels-last weight gradient (>= 256 positions): 40 channels split slivers across taps; several images per GEMM
+                new Case(2, 40, 17, 16, 36, 3, 3, Conv2dParams.of(1, 1), 0, 0),
+                new Case(3, 34, 16, 16, 20, 3, 3, Conv2dParams.of(1, 1), 0, 0),
+                new Case(2, 12, 21, 23, 10, 2, 3, new Conv2dParams(1, 1, 0, 2, 2, 1, 1), 0, 0)};
         for (Case c : cases) {
             Rng rng = new Rng(13);
             View x = random(rng, Layout.SLICED, c.n(), c.c(), c.h(), c.w());

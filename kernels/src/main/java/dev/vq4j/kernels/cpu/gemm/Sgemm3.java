@@ -58,6 +58,9 @@ public final class Sgemm3 {
             else if (mt >= 8 * MR) mt = roundUp(mt / 2, MR);
             else break;
         }
+        // even out the tiles (N = 2304 would otherwise be 2048 + 256: one thread idles most of the time)
+        mt = roundUp(ceilDiv(m, ceilDiv(m, mt)), MR);
+        nt = roundUp(ceilDiv(n, ceilDiv(n, nt)), NR);
         int tilesM = ceilDiv(m, mt), tilesN = ceilDiv(n, nt), perBatch = tilesM * tilesN;
         int tm = mt, tn = nt;
         Parallel.RangeBody body = (from, to) -> {
