@@ -29,6 +29,13 @@ def flops(op, s):
     return 2.0 * s[0] * s[2] * s[1]
 
 
+def cpu_model():
+    try:
+        return next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 def timed(fn, dev, min_time=1.0, max_reps=50):
     sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
     for _ in range(2):
@@ -84,7 +91,9 @@ def main():
              "Written by `bench/device_compare.sh` on %s (%s). vq4j: each kernel through the `Backend` interface, tensors resident "
              "on the device, timed to completion (JMH `DeviceKernelBenchmark`, average ms per call). PyTorch %s on `%s` (%s), "
              "%d threads, median of timed calls. GFLOP/s = flops / time; flops: SGEMM 2MNK, conv 2·N·O·H·W·C·9, attention 4·BH·L²·d "
-             "(QKᵀ and PV), search 2·N·K·D." % (time.strftime("%Y-%m-%d"), platform.node(), torch.__version__, peer_dev, peer_name, a.threads), ""]
+             "(QKᵀ and PV), search 2·N·K·D." % (time.strftime("%Y-%m-%d"), cpu_model(), torch.__version__, peer_dev, peer_name, a.threads), "",
+             "Without a GPU, `opencl` is a CPU driver such as PoCL (`vq4j info` names it): its figures then measure that "
+             "driver's code for GPU-shaped kernels on the same cores, not a GPU.", ""]
     order = ["sgemm", "conv3x3", "attention", "search"]
     head = "| op | shape | " + " | ".join("vq4j %s: ms (GFLOP/s)" % d for d in devices) + " | PyTorch %s: ms (GFLOP/s) |" % peer_dev
     lines += [head, "|" + "---|" * (3 + len(devices))]
