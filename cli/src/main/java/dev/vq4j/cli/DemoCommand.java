@@ -25,7 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code vq4j demo}: trains a small VQ-VAE on the built-in images (about 3 minutes on 2 cores), then
+ * {@code vq4j demo}: trains a small VQ-VAE on the built-in images (about 2 minutes on 2 cores), then
  * writes a reconstruction grid, a loss curve, a codebook-usage chart and a checkpoint, and prints
  * the held-out PSNR and codebook usage.
  */
@@ -37,13 +37,13 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a small VQ-VAE on built-in images (~3 min), write reconstructions, plots and a checkpoint";
+        return "train a small VQ-VAE on built-in images (~2 min), write reconstructions, plots and a checkpoint";
     }
 
     @Override
     public List<Options.Spec> options() {
         return List.of(
-                Options.Spec.value("steps", "2400", "training steps (about 3 minutes on 2 cores); auto: as many as fit in --minutes, from a short speed probe (which underestimates, as the JIT is still warming up)"),
+                Options.Spec.value("steps", "2400", "training steps (about 2 minutes on 2 cores); auto: as many as fit in --minutes, from a short speed probe (which underestimates, as the JIT is still warming up)"),
                 Options.Spec.value("minutes", "3", "training time budget for --steps auto"),
                 Options.Spec.value("batch", "16", "images per step"),
                 Options.Spec.value("image-size", "32", "image side in pixels"),
