@@ -54,7 +54,7 @@ public class Decoder extends Module {
             Level level = (Level) up.get(i);
             h = level.resample(level.blocks(h));
         }
-        return convOut.forward(Blocks.swish(normOut.forward(h)));
+        return convOut.forward(Blocks.normSwish(normOut, h));
     }
 
     /** The last layer's weight, where the adaptive GAN weight measures gradients. */

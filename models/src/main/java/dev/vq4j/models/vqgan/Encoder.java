@@ -50,6 +50,6 @@ public class Encoder extends Module {
             h = level.resample(level.blocks(h));
         }
         h = mid.forward(h);
-        return convOut.forward(Blocks.swish(normOut.forward(h)));
+        return convOut.forward(Blocks.normSwish(normOut, h));
     }
 }

@@ -27,8 +27,8 @@ public class ResnetBlock extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = conv1.forward(Blocks.swish(norm1.forward(x)));
-        h = conv2.forward(dropout.forward(Blocks.swish(norm2.forward(h))));
+        Tensor h = conv1.forward(Blocks.normSwish(norm1, x));
+        h = conv2.forward(dropout.forward(Blocks.normSwish(norm2, h)));
         Tensor skip = ninShortcut == null ? x : ninShortcut.forward(x);
         return skip.add(h);
     }
