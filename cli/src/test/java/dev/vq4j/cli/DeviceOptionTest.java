@@ -1,10 +1,9 @@
 package dev.vq4j.cli;
 
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.core.BackendProvider;
 import dev.vq4j.core.Backends;
 import dev.vq4j.core.Device;
-import org.junit.jupiter.api.Assumptions;
+import dev.vq4j.kernels.device.DeviceTesting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,12 +32,6 @@ class DeviceOptionTest {
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static String unavailable(String type) {
-        String why = "no backend module for " + type;
-        for (BackendProvider p : Backends.providers()) if (p.type().equals(type)) why = p.unavailableReason();
-        return why;
-    }
-
     @Test
     void everyCommandTakesDeviceAndBadDevicesAreOneLine() {
         for (String c : List.of("info", "demo", "train", "encode", "decode", "reconstruct", "eval"))
@@ -50,7 +43,7 @@ class DeviceOptionTest {
         r = run("eval", "--device", "opencl:7", "--checkpoint", "x");
         assertEquals(2, r.status());
         assertTrue(r.err().strip().lines().count() == 1 && r.err().contains("opencl:7"), r.err());
-        if (unavailable("cuda") != null) {
+        if (Backends.unavailableReason("cuda") != null) {
             r = run("demo", "--device", "cuda");
             assertEquals(2, r.status());
             assertTrue(r.err().startsWith("vq4j demo: --device cuda: device cuda:0 is not available: "), r.err());
@@ -58,18 +51,10 @@ class DeviceOptionTest {
         assertEquals(Device.CPU, Tensor.defaultDevice(), "the default device is restored after a command");
     }
 
-    private static void requireOpenCl() {
-        String why = unavailable("opencl");
-        if (why != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but OpenCL is unavailable: " + why);
-            Assumptions.abort("OpenCL unavailable: " + why);
-        }
-    }
-
     /** A VQGAN trains across disc_start on OpenCL (generator, LPIPS-free loss, discriminator, both Adams on the device). */
     @Test
     void vqganTrainsOnOpenCl(@TempDir Path tmp) {
-        requireOpenCl();
+        DeviceTesting.require(new Device("opencl", 0));
         Result r = run("train", "--model", "vqgan", "--device", "opencl", "--steps", "3", "--ch", "32", "--ch-mult", "1,2", "--z", "8",
                 "--codebook-size", "16", "--image-size", "16", "--count", "8", "--batch", "2", "--disc-start", "2", "--disc-ndf", "8",
                 "--disc-layers", "2", "--checkpoint-every", "3", "--sample-every", "3", "--out", tmp.resolve("run").toString());
@@ -80,7 +65,7 @@ class DeviceOptionTest {
 
     @Test
     void trainEncodeEvalReconstructOnOpenCl(@TempDir Path tmp) throws Exception {
-        requireOpenCl();
+        DeviceTesting.require(new Device("opencl", 0));
         Path run = tmp.resolve("run");
         Result r = run("train", "--device", "opencl", "--out", run.toString(), "--steps", "3", "--image-size", "8", "--train-images", "32",
                 "--eval-images", "8", "--batch", "4", "--hidden", "8", "--residual-channels", "4", "--residual-layers", "1",

@@ -32,16 +32,27 @@ public final class Backends {
     /** The backend for a device, created once. */
     public static Backend get(Device device) {
         return CACHE.computeIfAbsent(device, d -> {
-            for (BackendProvider provider : providers()) {
-                if (!provider.type().equals(d.type())) continue;
-                String why = provider.unavailableReason();
-                if (why != null) throw new IllegalStateException("device " + d + " is not available: " + why);
-                return provider.create(d.index());
+            BackendProvider provider = provider(d.type());
+            if (provider == null) {
+                List<String> known = providers().stream().map(BackendProvider::type).toList();
+                throw new IllegalArgumentException("no backend for device '" + d + "'; known device types: " + known
+                        + (known.isEmpty() ? " (is vq4j-kernels on the class path?)" : ""));
             }
-            List<String> known = providers().stream().map(BackendProvider::type).toList();
-            throw new IllegalArgumentException("no backend for device '" + d + "'; known device types: " + known
-                    + (known.isEmpty() ? " (is vq4j-kernels on the class path?)" : ""));
+            String why = provider.unavailableReason();
+            if (why != null) throw new IllegalStateException("device " + d + " is not available: " + why);
+            return provider.create(d.index());
         });
+    }
+
+    /** Null when devices of this type can be used here, else one sentence saying why not (no module, driver or device). */
+    public static String unavailableReason(String type) {
+        BackendProvider provider = provider(type);
+        return provider == null ? "no backend module for device type '" + type + "' is on the class path" : provider.unavailableReason();
+    }
+
+    private static BackendProvider provider(String type) {
+        for (BackendProvider p : providers()) if (p.type().equals(type)) return p;
+        return null;
     }
 
     /** The available backend with the highest priority. */

@@ -1,11 +1,9 @@
 package dev.vq4j.autograd.oracle;
 
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.core.BackendProvider;
-import dev.vq4j.core.Backends;
 import dev.vq4j.core.Device;
+import dev.vq4j.kernels.device.DeviceTesting;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -24,14 +22,7 @@ public abstract class TorchParityTest {
     static void startTorchOracle() {
         String device = System.getProperty("vq4j.testDevice");
         if (device != null && !device.isBlank()) {
-            Device d = Device.parse(device);
-            String why = "no backend module for " + d.type() + " on the class path";
-            for (BackendProvider p : Backends.providers()) if (p.type().equals(d.type())) why = p.unavailableReason();
-            if (why != null) {
-                if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but device " + d + " is unavailable: " + why);
-                Assumptions.abort("device " + d + " unavailable: " + why);
-            }
-            Tensor.setDefaultDevice(d);
+            Tensor.setDefaultDevice(DeviceTesting.require(Device.parse(device)).device());
         }
         torch = TorchOracle.start();
     }

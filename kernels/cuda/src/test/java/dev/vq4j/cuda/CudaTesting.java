@@ -1,8 +1,8 @@
 package dev.vq4j.cuda;
 
 import dev.vq4j.core.Backend;
-import dev.vq4j.core.Backends;
 import dev.vq4j.core.Device;
+import dev.vq4j.kernels.device.DeviceTesting;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
@@ -16,9 +16,7 @@ final class CudaTesting {
     private CudaTesting() {}
 
     static Backend backend() {
-        String why = CudaDevices.unavailableReason();
-        if (why != null) Assumptions.abort("CUDA unavailable: " + why);
-        return Backends.get(new Device("cuda", 0));
+        return DeviceTesting.require(new Device("cuda", 0));
     }
 
     /** Whether this build could compile PTX: nvcc on PATH (as build-ptx.sh looks for it). */

@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * index_select, index_add, gather, scatter_add against the reference: every dim of a transposed
  * (non-contiguous) input, INT32 and INT64 indices read through strides, repeated indices for the
  * accumulating kernels, and the reference's error for an index out of range. Tolerances: the
- * selecting kernels are exact; the accumulating ones (float atomics in any order) 1e-5.
+ * selecting kernels are exact; the accumulating ones (float atomics in any order) 1e-5, and 1e-4
+ * (the reductions' tolerance) for the embedding gradient, whose elements sum ~77 terms each: float
+ * rounding in a different order reaches 1.1e-5 there (seen once on PoCL).
  */
 class OpenClIndexTest {
     private final DeviceCheck c = new DeviceCheck(OpenClTesting.backend(), 23);
@@ -93,7 +95,7 @@ class OpenClIndexTest {
         c.dev.fill(grad[1], 0);
         c.ref.indexAdd(grad[0], 0, hot[0], g[0]);
         c.dev.indexAdd(grad[1], 0, hot[1], g[1]);
-        check("embedding gradient", grad, 1e-5);
+        check("embedding gradient", grad, 1e-4);
         System.out.printf("index: worst relative error %.3e%n", worst);
     }
 

@@ -1,12 +1,10 @@
 package dev.vq4j.models.vqvae;
 
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.core.BackendProvider;
-import dev.vq4j.core.Backends;
 import dev.vq4j.core.Device;
+import dev.vq4j.kernels.device.DeviceTesting;
 import dev.vq4j.models.train.Trainer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,16 +24,6 @@ class VqVaeOnOpenClTest {
         Tensor.setDefaultDevice(Device.CPU);
     }
 
-    static Device openCl() {
-        String why = "no vq4j-opencl on the class path";
-        for (BackendProvider p : Backends.providers()) if (p.type().equals("opencl")) why = p.unavailableReason();
-        if (why != null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true but OpenCL is unavailable: " + why);
-            Assumptions.abort("OpenCL unavailable: " + why);
-        }
-        return new Device("opencl", 0);
-    }
-
     static float[] train(Device device, Path run) {
         Tensor.setDefaultDevice(device);
         VqVaeConfig c = QuantizerFactoryTest.config("\"quantizer\": \"vq\", \"codebook_size\": 8, \"code_dim\": 4");
@@ -45,7 +33,7 @@ class VqVaeOnOpenClTest {
 
     @Test
     void vqVaeTrainsOnOpenClAsOnTheCpu(@TempDir Path tmp) {
-        Device cl = openCl();
+        Device cl = DeviceTesting.require(new Device("opencl", 0)).device();
         float[] cpu = train(Device.CPU, tmp.resolve("cpu"));
         float[] gpu = train(cl, tmp.resolve("opencl"));
         assertEquals(cpu.length, gpu.length);
