@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** {@code vq4j decode}: code indices (.npy or .safetensors from {@code vq4j encode}) -> one PNG per image. */
+/** {@code vq4j decode}: code indices (.npy or .safetensors from {@code vq4j encode}) -> one PNG per image; any tokenizer. */
 final class DecodeCommand implements Command {
     @Override
     public String name() {
@@ -29,8 +29,7 @@ final class DecodeCommand implements Command {
 
     @Override
     public List<Options.Spec> options() {
-        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
-        s.add(VqganInference.configOption());
+        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOptions());
         s.add(Options.Spec.value("codes", null, "codes file from vq4j encode (.npy or .safetensors); required"));
         s.add(Options.Spec.value("out", "decoded", "directory for image-0000.png, image-0001.png, ..."));
         return s;
@@ -38,7 +37,6 @@ final class DecodeCommand implements Command {
 
     @Override
     public int run(Options options, PrintStream out) {
-        if (options.string("config") != null) return VqganInference.decode(options, out);
         if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
         if (options.string("codes") == null) throw new UsageException("--codes FILE is required (.npy or .safetensors from vq4j encode)");
         Path file = Path.of(options.string("codes"));
@@ -66,12 +64,14 @@ final class DecodeCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         Loaded loaded = Loaded.from(options);
-        int k = loaded.model().quantizer().codebookSize();
-        if (shape.length != 3 || shape[0] < 1)
-            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + ": expected [images, height, width] as vq4j encode writes");
+        int k = loaded.model().codebookSize(), stages = loaded.model().quantizer().codesPerPosition();
+        int rank = stages == 1 ? 3 : 4;
+        if (shape.length != rank || shape[0] < 1 || (rank == 4 && shape[3] != stages))
+            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + ": this " + loaded.model().modelType() + " expects "
+                    + (rank == 3 ? "[images, height, width]" : "[images, height, width, " + stages + "]") + " as vq4j encode writes");
         for (long c : codes)
-            if (c < 0 || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
-        Tensor images = loaded.model().decode(Tensor.ofLongs(codes, shape));
+            if (c < (rank == 4 ? -1 : 0) || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
+        Tensor images = loaded.model().decodeCodes(Tensor.ofLongs(codes, shape));
         ImageFiles.writeDecoded(images, Path.of(options.string("out")), out);
         return 0;
     }

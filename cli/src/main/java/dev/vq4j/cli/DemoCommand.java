@@ -1,15 +1,16 @@
 package dev.vq4j.cli;
 
-import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.train.Checkpoints;
 import dev.vq4j.models.train.Evaluation;
+import dev.vq4j.models.train.VqVaeTask;
+import dev.vq4j.models.vqvae.VqVae;
 import dev.vq4j.models.train.StepStats;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.TrainListener;
 import dev.vq4j.models.train.Trainer;
 import dev.vq4j.models.viz.Plots;
-import dev.vq4j.models.vqvae.JsonWriter;
 import dev.vq4j.models.vqvae.QuantizerOptions;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 
@@ -98,25 +99,23 @@ final class DemoCommand implements Command {
                 options.integer("seed"), 10, 0, 0, 1);
         try {
             Files.createDirectories(runDir);
-            Files.writeString(runDir.resolve("config.json"), JsonWriter.pretty(Map.of("model", model.toMap(), "train", train.toMap())));
+            Files.writeString(runDir.resolve(Checkpoints.CONFIG), Checkpoints.configJson(VqVae.MODEL_TYPE, Map.of("model", model.toMap()), train));
         } catch (IOException e) {
             throw new UsageException("cannot write to --out " + runDir + ": " + e.getMessage());
         }
         out.printf(Locale.ROOT, "training a VQ-VAE to reconstruct %dx%d built-in images through %d discrete codes: %d steps of %d images%n",
                 size, size, model.codebookSize(), steps, batch);
-        TrainingRun.Outcome o = TrainingRun.run(model, train, runDir, null, out);
+        ImageDataset trainData = TrainingRun.trainData(train);
+        TrainingRun.Outcome o = TrainingRun.run(VqVaeTask.create(model, train), train, trainData, TrainingRun.heldOutData(train), runDir, null, out);
         Evaluation.Result e = o.result().lastEval();
         Path grid = runDir.resolve("reconstructions.png"), curve = runDir.resolve("loss.png"), usage = runDir.resolve("codebook_usage.png");
         ImageDataset heldOut = o.heldOut();
-        Tensor originals = heldOut.batch(Loaded.range(0, Math.min(8, heldOut.size()))), recon;
-        o.trainer().model().eval();
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            recon = o.trainer().model().forward(originals).clamp(0f, 1f);
-        }
+        Tensor originals = heldOut.batch(Loaded.range(0, Math.min(8, heldOut.size())));
+        Tensor recon = o.trainer().task().tokenizer().reconstructImages(originals).images();
         Plots.imageGrid(grid, List.of(originals, recon), List.of("original", "reconstruction"));
         Map<String, float[]> series = new LinkedHashMap<>();
         series.put("total loss", o.result().losses());
-        series.put("reconstruction MSE", o.result().reconLosses());
+        series.put("reconstruction MSE", o.result().part("recon_loss"));
         Plots.lineChart(curve, "VQ-VAE training loss", "step", "loss", series, true);
         float[] counts = new float[e.codeCounts().length];
         for (int i = 0; i < counts.length; i++) counts[i] = e.codeCounts()[i];

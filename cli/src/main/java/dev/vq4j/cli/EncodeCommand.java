@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code vq4j encode}: images -> int64 code indices in a .npy or .safetensors file, plus a JSON file describing them. */
+/** {@code vq4j encode}: images (files or --data) -> int64 code indices in a .npy or .safetensors file, plus a JSON file describing them; any tokenizer. */
 final class EncodeCommand implements Command {
     @Override
     public String name() {
@@ -30,8 +30,7 @@ final class EncodeCommand implements Command {
 
     @Override
     public List<Options.Spec> options() {
-        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
-        s.add(VqganInference.configOption());
+        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOptions());
         s.addAll(Loaded.dataOptions("16"));
         s.add(Options.Spec.value("out", "codes.npy", "output file: .npy (int64) or .safetensors (tensor \"codes\")"));
         s.add(Options.Spec.value("batch", "32", "images per forward pass"));
@@ -40,8 +39,6 @@ final class EncodeCommand implements Command {
 
     @Override
     public int run(Options options, PrintStream out) {
-        if (options.string("config") != null) return VqganInference.encode(options, out);
-        if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
         Path file = Path.of(options.string("out"));
         String name = file.getFileName().toString();
         boolean npy = name.endsWith(".npy");
@@ -49,13 +46,13 @@ final class EncodeCommand implements Command {
         int batch = options.integer("batch");
         if (batch < 1) throw new UsageException("--batch must be >= 1, got " + batch);
         Loaded loaded = Loaded.from(options);
-        ImageDataset images = loaded.images(options);
+        ImageDataset images = loaded.images(options, options.positional());
         List<long[]> parts = new ArrayList<>();
         int[] shape = null;
         long total = 0;
         for (int start = 0; start < images.size(); start += batch) {
             int n = Math.min(batch, images.size() - start);
-            Tensor codes = loaded.model().encode(images.batch(Loaded.range(start, n)));
+            Tensor codes = loaded.model().encodeImages(images.batch(Loaded.range(start, n))).to(DType.INT64);
             shape = codes.shape();
             long[] v = codes.contiguous().toLongArray();
             parts.add(v);
@@ -71,7 +68,7 @@ final class EncodeCommand implements Command {
         Path json = file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".json");
         try {
             if (npy) Npy.writeInt64(file, all, shape);
-            else SafeTensors.write(file, Map.of("codes", new TensorData(DType.INT64, shape, all)), Map.of("checkpoint", loaded.info().directory().toString()));
+            else SafeTensors.write(file, Map.of("codes", new TensorData(DType.INT64, shape, all)), Map.of("checkpoint", loaded.source().toString()));
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("file", file.getFileName().toString());
             info.put("format", npy ? "npy" : "safetensors");
@@ -79,11 +76,13 @@ final class EncodeCommand implements Command {
             List<Object> dims = new ArrayList<>();
             for (int d : shape) dims.add(d);
             info.put("shape", dims);
-            info.put("layout", "[images, height / downsample, width / downsample]");
-            info.put("codebook_size", loaded.model().quantizer().codebookSize());
-            info.put("downsample", loaded.model().config().downsample());
-            info.put("image_channels", loaded.model().config().imageChannels());
-            info.put("checkpoint", loaded.info().directory().toAbsolutePath().toString());
+            info.put("layout", shape.length == 4 ? "[images, height / downsample, width / downsample, stages]" : "[images, height / downsample, width / downsample]");
+            info.put("model_type", loaded.model().modelType());
+            info.put("codebook_size", loaded.model().codebookSize());
+            info.put("downsample", loaded.model().downsampling());
+            info.put("image_channels", loaded.model().imageChannels());
+            info.put("image_size", List.of(images.height(), images.width()));
+            info.put("checkpoint", loaded.source().toAbsolutePath().toString());
             info.put("data", images.describe());
             Files.writeString(json, JsonWriter.pretty(info));
         } catch (IOException e) {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code vq4j eval}: PSNR, SSIM, codebook usage and perplexity of a checkpoint on a set of images. */
+/** {@code vq4j eval}: PSNR, SSIM, codebook usage and perplexity of any tokenizer on a set of images. */
 final class EvalCommand implements Command {
     @Override
     public String name() {
@@ -29,7 +29,7 @@ final class EvalCommand implements Command {
 
     @Override
     public List<Options.Spec> options() {
-        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
+        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOptions());
         s.addAll(Loaded.dataOptions("256"));
         s.add(Options.Spec.value("batch", "32", "images per forward pass"));
         s.add(Options.Spec.value("json", null, "also write the numbers to this JSON file"));
@@ -38,14 +38,13 @@ final class EvalCommand implements Command {
 
     @Override
     public int run(Options options, PrintStream out) {
-        if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
         int batch = options.integer("batch");
         if (batch < 1) throw new UsageException("--batch must be >= 1, got " + batch);
         Loaded loaded = Loaded.from(options);
-        ImageDataset data = loaded.images(options);
+        ImageDataset data = loaded.images(options, options.positional());
         Evaluation.Result r = Evaluation.evaluate(loaded.model(), data, batch, true);
-        int k = loaded.model().quantizer().codebookSize();
-        out.println("checkpoint  " + loaded.info().directory());
+        int k = loaded.model().codebookSize();
+        out.println("model       " + loaded.model().modelType() + " from " + loaded.source());
         out.println("data        " + data.describe());
         out.printf(Locale.ROOT, "PSNR        %.2f dB%n", r.psnr());
         if (Double.isNaN(r.ssim())) out.printf(Locale.ROOT, "SSIM        n/a (images smaller than its %dx%d window)%n", Ssim.WINDOW, Ssim.WINDOW);
@@ -54,7 +53,8 @@ final class EvalCommand implements Command {
         out.printf(Locale.ROOT, "perplexity  %.1f%n", r.perplexity());
         if (options.string("json") != null) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("checkpoint", loaded.info().directory().toAbsolutePath().toString());
+            m.put("checkpoint", loaded.source().toAbsolutePath().toString());
+            m.put("model_type", loaded.model().modelType());
             m.put("images", r.images());
             m.put("psnr", r.psnr());
             m.put("ssim", Double.isNaN(r.ssim()) ? null : r.ssim());

@@ -40,7 +40,7 @@ public final class Main {
             usage(out);
             return args.length == 0 ? 2 : 0;
         }
-        Command command = VqganTrainCommand.wants(args) ? new VqganTrainCommand() : COMMANDS.get(args[0]);
+        Command command = COMMANDS.get(args[0]);
         if (command == null) {
             err.println("vq4j: unknown command '" + args[0] + "'. Commands: " + String.join(", ", COMMANDS.keySet()) + " (vq4j --help)");
             return 2;

@@ -1,16 +1,22 @@
 package dev.vq4j.cli;
 
-import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
+import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.data.Images;
 import dev.vq4j.models.viz.Plots;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** {@code vq4j reconstruct}: a PNG grid of images (top row) and their reconstructions (bottom row). */
+/**
+ * {@code vq4j reconstruct}: images through a tokenizer and back. {@code reconstruct IN.png OUT.png}
+ * writes one image's reconstruction; several inputs, or {@code --data}, give a PNG grid of
+ * originals above their reconstructions.
+ */
 final class ReconstructCommand implements Command {
     @Override
     public String name() {
@@ -19,33 +25,34 @@ final class ReconstructCommand implements Command {
 
     @Override
     public String summary() {
-        return "write a PNG grid: original images above their reconstructions";
+        return "reconstruct images: IN.png OUT.png, or a PNG grid of originals above reconstructions";
     }
 
     @Override
     public List<Options.Spec> options() {
-        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOption());
-        s.add(VqganInference.configOption());
+        List<Options.Spec> s = new ArrayList<>(Loaded.checkpointOptions());
         s.addAll(Loaded.dataOptions("8"));
-        s.add(Options.Spec.value("out", "reconstructions.png", "output PNG"));
+        s.add(Options.Spec.value("out", null, "output PNG (default: the last argument after input files, else reconstructions.png)"));
         return s;
     }
 
     @Override
     public int run(Options options, PrintStream out) {
-        if (options.string("config") != null) return VqganInference.reconstruct(options, out);
-        if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
-        Path png = Path.of(options.string("out"));
-        if (!png.getFileName().toString().endsWith(".png")) throw new UsageException("--out must end in .png, got " + png);
+        List<String> inputs = new ArrayList<>(options.positional());
+        String outName = options.string("out");
+        if (outName == null) outName = inputs.size() >= 2 ? inputs.removeLast() : "reconstructions.png";
+        if (inputs.size() == 1 && options.string("out") == null)
+            throw new UsageException("give the output too: reconstruct IN.png OUT.png (or --out OUT.png)");
+        Path png = Path.of(outName);
+        if (!png.getFileName().toString().endsWith(".png")) throw new UsageException("the output must end in .png, got " + png);
         Loaded loaded = Loaded.from(options);
-        ImageDataset data = loaded.images(options);
-        Tensor images = data.batch(Loaded.range(0, data.size())), recon;
-        loaded.model().eval();
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            recon = loaded.model().forward(images).clamp(0f, 1f);
-        }
-        Plots.imageGrid(png, List.of(images, recon), List.of("original", "reconstruction"));
-        out.printf("wrote %s: %d originals above their reconstructions%n", png, data.size());
+        ImageDataset data = loaded.images(options, inputs);
+        Tensor images = data.batch(Loaded.range(0, data.size()));
+        ImageTokenizer.Reconstruction r = loaded.model().reconstructImages(images);
+        if (inputs.size() == 1) Images.writePng(png, r.images().select(0, 0));
+        else Plots.imageGrid(png, List.of(images, r.images()), List.of("original", "reconstruction"));
+        out.printf("wrote %s: %s of %d image(s) of %dx%d px (codes %s each)%n", png, inputs.size() == 1 ? "the reconstruction" : "originals above reconstructions",
+                data.size(), data.width(), data.height(), Arrays.toString(loaded.model().codeGridShape(data.height(), data.width())));
         return 0;
     }
 }

@@ -1,17 +1,21 @@
 package dev.vq4j.cli;
 
-import dev.vq4j.core.io.Json;
+import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.train.Checkpoints;
+import dev.vq4j.models.train.ConfigFiles;
 import dev.vq4j.models.train.Evaluation;
 import dev.vq4j.models.train.TrainConfig;
-import dev.vq4j.models.vqvae.JsonWriter;
+import dev.vq4j.models.train.TrainingTask;
+import dev.vq4j.models.train.TrainingTasks;
+import dev.vq4j.models.vqgan.VqganCheckpoint;
+import dev.vq4j.models.vqgan.VqganDefaults;
+import dev.vq4j.models.vqgan.VqganSpec;
+import dev.vq4j.models.vqgan.VqganTask;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,12 +26,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code vq4j train}: trains a VQ-VAE. Settings come from the defaults, then a {@code --config} JSON
- * file ({@code {"model": {...}, "train": {...}}}, the layout of a checkpoint's config.json), then flags.
+ * {@code vq4j train --model vqvae|vqgan}: trains any model through the one {@link dev.vq4j.models.train.Trainer}.
+ * Settings come from the model's defaults, then a {@code --config} file (JSON
+ * {@code {"model": {...}, "loss": {...}, "train": {...}}}, the layout of a checkpoint's config.json,
+ * or for VQGAN taming's {@code model.yaml}), then flags. Training and quantiser flags are shared by
+ * every model under the same names; architecture flags belong to one model and are refused for the other.
  */
 final class TrainCommand implements Command {
-    /** A flag that sets one config key. */
-    private record Setting(String flag, String section, String key, char type, String help) {}
+    /**
+     * A flag that sets one config key.
+     *
+     * @param models   which models read it: "all", "vqvae" or "vqgan"
+     * @param vqganKey the key in a VQGAN's section when it differs (codebook_size is n_embed there, code_dim is embed_dim)
+     */
+    private record Setting(String flag, String section, String key, char type, String help, String models, String vqganKey) {
+        Setting(String flag, String section, String key, char type, String help) {
+            this(flag, section, key, type, help, "all", null);
+        }
+
+        boolean appliesTo(String model) {
+            return models.equals("all") || models.equals(model);
+        }
+
+        String keyFor(String model) {
+            return model.equals("vqgan") && vqganKey != null ? vqganKey : key;
+        }
+    }
 
     private static final List<Setting> SETTINGS = List.of(
             new Setting("data", "train", "data", 's', "images: builtin, folder:PATH, mnist:PATH or cifar10:PATH (default builtin)"),
@@ -35,25 +59,23 @@ final class TrainCommand implements Command {
             new Setting("train-images", "train", "train_images", 'i', "built-in training images to generate (default 2048)"),
             new Setting("eval-images", "train", "eval_images", 'i', "held-out images for evaluation, 0 for none (default 256)"),
             new Setting("steps", "train", "steps", 'i', "total training steps (default 2000)"),
-            new Setting("batch", "train", "batch_size", 'i', "images per step (default 32)"),
-            new Setting("optimizer", "train", "optimizer", 's', "adam or adamw (default adam)"),
-            new Setting("lr", "train", "lr", 'd', "peak learning rate (default 2e-3)"),
-            new Setting("min-lr", "train", "min_lr", 'd', "learning rate at the end of the cosine decay (default 1e-4)"),
+            new Setting("batch", "train", "batch_size", 'i', "images per step (default 32; vqgan 16)"),
+            new Setting("optimizer", "train", "optimizer", 's', "adam or adamw (default adam; vqgan: betas 0.5, 0.9 as taming)"),
+            new Setting("lr", "train", "lr", 'd', "peak learning rate (default 2e-3; vqgan " + VqganDefaults.LR + ")"),
+            new Setting("min-lr", "train", "min_lr", 'd', "learning rate at the end of the cosine decay (default 1e-4; vqgan " + VqganDefaults.MIN_LR + ")"),
             new Setting("warmup", "train", "warmup_steps", 'i', "linear warm-up steps (default 100)"),
             new Setting("weight-decay", "train", "weight_decay", 'd', "weight decay (default 0)"),
             new Setting("clip", "train", "clip_norm", 'd', "clip gradients to this global 2-norm, 0 = off (default 1)"),
             new Setting("seed", "train", "seed", 'l', "seed of initialisation, data and data order (default 1)"),
             new Setting("log-every", "train", "log_every", 'i', "steps between log-file lines (default 10)"),
-            new Setting("eval-every", "train", "eval_every", 'i', "steps between held-out evaluations, 0 = at the end (default 0)"),
+            new Setting("eval-every", "train", "eval_every", 'i', "steps between held-out evaluations and PNG grids, 0 = at the end (default 0)"),
             new Setting("checkpoint-every", "train", "checkpoint_every", 'i', "steps between checkpoints, 0 = at the end (default 500)"),
             new Setting("keep", "train", "keep_checkpoints", 'i', "newest checkpoints to keep (default 3)"),
-            new Setting("hidden", "model", "hidden_channels", 'i', "encoder/decoder channels (default 64)"),
-            new Setting("residual-channels", "model", "residual_channels", 'i', "channels inside residual blocks (default 32)"),
-            new Setting("residual-layers", "model", "residual_layers", 'i', "residual blocks per stack (default 2)"),
-            new Setting("downsample", "model", "downsample", 'i', "downsampling factor, a power of two (default 4)"),
-            new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq)"),
-            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128; fsq: product of --levels; lfq: 2^code-dim)"),
-            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16; fsq: number of --levels)"),
+            new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)"),
+            // quantiser: every model
+            new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq; vqgan " + VqganDefaults.QUANTIZER + ")"),
+            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 1024; fsq: product of --levels; lfq: 2^code-dim)", "all", "n_embed"),
+            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16, vqgan 64; fsq: number of --levels)", "all", "embed_dim"),
             new Setting("beta", "model", "beta", 'd', "commitment weight; lfq: its commitment weight (default 0.25)"),
             new Setting("legacy", "model", "legacy", 'b', "vq: taming-transformers' loss weighting"),
             new Setting("cosine", "model", "cosine", 'b', "vq, ema, residual: l2-normalised codes and latents"),
@@ -67,7 +89,25 @@ final class TrainCommand implements Command {
             new Setting("levels", "model", "levels", 'L', "fsq: levels per channel, comma-separated (default 8,5,5,5)"),
             new Setting("factor-dim", "model", "factor_dim", 'i', "factorized: dimension of the l2-normalised codes (default 8)"),
             new Setting("entropy-weight", "model", "entropy_weight", 'd', "lfq: weight of the entropy loss (default 0.1)"),
-            new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)"));
+            // VQ-VAE architecture
+            new Setting("hidden", "model", "hidden_channels", 'i', "vqvae: encoder/decoder channels (default 64)", "vqvae", null),
+            new Setting("residual-channels", "model", "residual_channels", 'i', "vqvae: channels inside residual blocks (default 32)", "vqvae", null),
+            new Setting("residual-layers", "model", "residual_layers", 'i', "vqvae: residual blocks per stack (default 2)", "vqvae", null),
+            new Setting("downsample", "model", "downsample", 'i', "vqvae: downsampling factor, a power of two (default 4)", "vqvae", null),
+            // VQGAN architecture and loss (taming's names)
+            new Setting("ch", "model", "ch", 'i', "vqgan: base channels, a multiple of 32 (default 64)", "vqgan", null),
+            new Setting("ch-mult", "model", "ch_mult", 'L', "vqgan: channel multipliers per level; downsampling 2^(levels-1) (default 1,2,2)", "vqgan", null),
+            new Setting("res-blocks", "model", "num_res_blocks", 'i', "vqgan: res blocks per level (default 1)", "vqgan", null),
+            new Setting("attn", "model", "attn_resolutions", 'L', "vqgan: resolutions with attention blocks, e.g. 8 (default none)", "vqgan", null),
+            new Setting("z-channels", "model", "z_channels", 'i', "vqgan: encoder output channels before quant_conv (default 64)", "vqgan", null),
+            new Setting("disc-start", "loss", "disc_start", 'l', "vqgan: step at which the discriminator switches on (default " + VqganDefaults.DISC_START + ")", "vqgan", null),
+            new Setting("disc-weight", "loss", "disc_weight", 'd', "vqgan: weight of the adaptive GAN term (default 0.8)", "vqgan", null),
+            new Setting("disc-factor", "loss", "disc_factor", 'd', "vqgan: disc_factor (default 1)", "vqgan", null),
+            new Setting("disc-ndf", "loss", "disc_ndf", 'i', "vqgan: discriminator base channels (default 64)", "vqgan", null),
+            new Setting("disc-layers", "loss", "disc_num_layers", 'i', "vqgan: discriminator layers (default 3)", "vqgan", null),
+            new Setting("disc-loss", "loss", "disc_loss", 's', "vqgan: hinge or vanilla (default hinge)", "vqgan", null),
+            new Setting("codebook-weight", "loss", "codebook_weight", 'd', "vqgan: weight of the quantiser loss (default 1)", "vqgan", null),
+            new Setting("perceptual-weight", "loss", "perceptual_weight", 'd', "vqgan: LPIPS weight; 0 without --lpips-weights (default 1)", "vqgan", null));
 
     @Override
     public String name() {
@@ -76,15 +116,17 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a VQ-VAE (flags or --config FILE), with checkpoints, a JSONL log and --resume";
+        return "train a VQ-VAE or a VQGAN (--model), with checkpoints, held-out evaluation, a JSONL log and --resume";
     }
 
     @Override
     public List<Options.Spec> options() {
         List<Options.Spec> specs = new ArrayList<>();
-        specs.add(Options.Spec.value("config", null, "JSON file {\"model\": {...}, \"train\": {...}}; flags override it"));
-        specs.add(Options.Spec.value("out", null, "run directory for checkpoints and the log (default runs/train-<timestamp>)"));
+        specs.add(Options.Spec.value("model", null, "vqvae or vqgan (default vqvae; when resuming: the checkpoint's)"));
+        specs.add(Options.Spec.value("config", null, "JSON file {\"model\": {...}, \"loss\": {...}, \"train\": {...}}, or for vqgan taming's model.yaml; flags override it"));
+        specs.add(Options.Spec.value("out", null, "run directory for checkpoints, grids and the log (default runs/train-<timestamp>)"));
         specs.add(Options.Spec.value("resume", null, "continue from a checkpoint or run directory (only --steps may change)"));
+        specs.add(Options.Spec.value("lpips-weights", null, "vqgan: LPIPS weights (.safetensors/.ckpt/.pt with perceptual_loss.* or loss.perceptual_loss.* keys)"));
         for (Setting s : SETTINGS) specs.add(s.type() == 'b' ? Options.Spec.flag(s.flag(), s.help()) : Options.Spec.value(s.flag(), null, s.help()));
         return specs;
     }
@@ -92,19 +134,24 @@ final class TrainCommand implements Command {
     @Override
     public int run(Options options, PrintStream out) {
         if (!options.positional().isEmpty()) throw new UsageException("takes no arguments, got " + options.positional());
-        VqVaeConfig model;
+        String modelType;
+        Map<String, Object> sections;
         TrainConfig train;
         Path runDir, resume = null;
         if (options.string("resume") != null) {
             for (Setting s : SETTINGS)
                 if (!s.flag().equals("steps") && options.string(s.flag()) != null)
                     throw new UsageException("--" + s.flag() + " cannot change when resuming (only --steps can); start a new run with --out instead");
-            if (options.string("config") != null) throw new UsageException("--config cannot be used with --resume (the checkpoint holds the config)");
+            for (String f : List.of("config", "lpips-weights"))
+                if (options.string(f) != null) throw new UsageException("--" + f + " cannot be used with --resume (the checkpoint holds it)");
             try {
                 resume = Checkpoints.resolve(Path.of(options.string("resume")));
                 Checkpoints.Info info = Checkpoints.info(resume);
                 if (info.train() == null || info.state() == null) throw new UsageException(resume + " is not a training checkpoint (no train config or trainer state)");
-                model = info.model();
+                modelType = info.modelType();
+                if (options.string("model") != null && !options.string("model").equals(modelType))
+                    throw new UsageException("--model " + options.string("model") + ", but " + resume + " holds a " + modelType);
+                sections = info.sections();
                 train = options.string("steps") == null ? info.train() : info.train().withSteps(options.integer("steps"));
                 runDir = options.string("out") != null ? Path.of(options.string("out")) : Checkpoints.runDirOf(resume);
             } catch (UsageException e) {
@@ -113,19 +160,32 @@ final class TrainCommand implements Command {
                 throw new UsageException(e.getMessage());
             }
         } else {
-            Map<String, Object> m = new LinkedHashMap<>(), t = new LinkedHashMap<>();
-            if (options.string("config") != null) readConfigFile(Path.of(options.string("config")), m, t);
+            modelType = options.string("model") != null ? options.string("model") : "vqvae";
+            if (!TrainingTasks.MODEL_TYPES.contains(modelType)) throw new UsageException("--model must be one of " + TrainingTasks.MODEL_TYPES + ", got " + modelType);
+            for (Setting s : SETTINGS)
+                if (!s.appliesTo(modelType) && options.string(s.flag()) != null)
+                    throw new UsageException("--" + s.flag() + " applies to --model " + s.models() + " only");
+            if (!modelType.equals("vqgan") && options.string("lpips-weights") != null) throw new UsageException("--lpips-weights applies to --model vqgan only");
+            Map<String, Object> m = new LinkedHashMap<>(), l = new LinkedHashMap<>(), t = new LinkedHashMap<>();
+            if (modelType.equals("vqgan")) VqganDefaults.putInto(m, l, t);
+            if (options.string("config") != null) {
+                try {
+                    ConfigFiles.read(Path.of(options.string("config")), modelType, m, l, t);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            }
             for (Setting s : SETTINGS) {
                 String v = options.string(s.flag());
-                if (v != null) (s.section().equals("model") ? m : t).put(s.key(), parse(s, v));
+                if (v != null) (switch (s.section()) {
+                    case "model" -> m;
+                    case "loss" -> l;
+                    default -> t;
+                }).put(s.keyFor(modelType), parse(s, v));
             }
             try {
                 train = TrainConfig.fromMap(t);
-                model = VqVaeConfig.fromMap(m); // validated before the data is opened, so config errors come first
-                if (!m.containsKey("image_channels")) {
-                    m.put("image_channels", (long) TrainingRun.trainData(train).channels()); // 1 for MNIST, 3 otherwise
-                    model = VqVaeConfig.fromMap(m);
-                }
+                sections = modelSections(modelType, m, l, train);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -134,19 +194,58 @@ final class TrainCommand implements Command {
             if (Files.isDirectory(runDir.resolve(Checkpoints.DIR)))
                 throw new UsageException(runDir + " already holds checkpoints: continue it with --resume " + runDir + " or choose another --out");
         }
+        TrainingTask task;
+        try {
+            task = TrainingTasks.create(modelType, sections, train, out::println);
+            if (options.string("lpips-weights") != null && task instanceof VqganTask v)
+                v.withLpips(VqganCheckpoint.readTensors(Path.of(options.string("lpips-weights"))));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (IOException e) {
+            throw new UsageException("cannot read --lpips-weights " + options.string("lpips-weights") + ": " + e.getMessage());
+        }
         try {
             Files.createDirectories(runDir);
-            Files.writeString(runDir.resolve("config.json"), JsonWriter.pretty(Map.of("model", model.toMap(), "train", train.toMap())));
+            Files.writeString(runDir.resolve(Checkpoints.CONFIG), Checkpoints.configJson(modelType, sections, train));
         } catch (IOException e) {
             throw new UsageException("cannot write to --out " + runDir + ": " + e.getMessage());
         }
-        TrainingRun.Outcome o = TrainingRun.run(model, train, runDir, resume, out);
+        ImageDataset trainData = TrainingRun.trainData(train), heldOut = TrainingRun.heldOutData(train);
+        TrainingRun.Outcome o = TrainingRun.run(task, train, trainData, heldOut, runDir, resume, out);
         out.printf(Locale.ROOT, "trained %d steps in %.1f s; log %s%n", o.result().finalStep(), o.seconds(), runDir.resolve("train_log.jsonl"));
         Evaluation.Result e = o.result().lastEval();
-        if (e != null)
-            out.printf(Locale.ROOT, "held-out  PSNR %.2f dB, codebook usage %.1f%%, perplexity %.1f on %d images%n", e.psnr(), 100 * e.usage(), e.perplexity(), e.images());
-        if (o.result().lastCheckpoint() != null) out.println("checkpoint " + o.result().lastCheckpoint());
+        if (e != null) {
+            StringBuilder terms = new StringBuilder();
+            e.terms().forEach((k, v) -> terms.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
+            out.printf(Locale.ROOT, "held-out  PSNR %.2f dB, codebook usage %.1f%%, perplexity %.1f%s on %d images%n", e.psnr(), 100 * e.usage(), e.perplexity(),
+                    terms, e.images());
+        }
+        if (o.result().lastCheckpoint() != null) out.println("checkpoint " + o.result().lastCheckpoint() + "   (vq4j eval --checkpoint " + runDir + ")");
         return 0;
+    }
+
+    /**
+     * The model's config sections, completed from the data (image channels; for VQGAN also the
+     * resolution and the discriminator's input channels) and validated before any data is read
+     * beyond its header.
+     */
+    private static Map<String, Object> modelSections(String modelType, Map<String, Object> m, Map<String, Object> l, TrainConfig train) {
+        Map<String, Object> sections = new LinkedHashMap<>();
+        if (modelType.equals("vqvae")) {
+            VqVaeConfig.fromMap(m); // config errors come before the data is opened
+            if (!m.containsKey("image_channels")) m.put("image_channels", (long) TrainingRun.trainData(train).channels()); // 1 for MNIST, 3 otherwise
+            sections.put("model", VqVaeConfig.fromMap(m).toMap());
+            return sections;
+        }
+        ImageDataset d = TrainingRun.trainData(train);
+        m.putIfAbsent("resolution", (long) d.height());
+        m.putIfAbsent("in_channels", (long) d.channels());
+        m.putIfAbsent("out_ch", (long) d.channels());
+        l.putIfAbsent("disc_in_channels", m.get("out_ch"));
+        VqganSpec spec = VqganSpec.fromMaps(m, l);
+        sections.put("model", spec.modelMap());
+        sections.put("loss", spec.lossMap());
+        return sections;
     }
 
     private static Object parse(Setting s, String v) {
@@ -168,29 +267,6 @@ final class TrainCommand implements Command {
                 case 'L' -> "comma-separated integers like 8,5,5,5";
                 default -> "an integer";
             } + ", got '" + v + "'");
-        }
-    }
-
-    private static void readConfigFile(Path file, Map<String, Object> model, Map<String, Object> train) {
-        Object parsed;
-        try {
-            parsed = Json.parse(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new UsageException("--config " + file + " does not exist");
-        } catch (IOException | UncheckedIOException e) {
-            throw new UsageException("cannot read --config " + file + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--config " + file + " is not valid JSON: " + e.getMessage());
-        }
-        if (!(parsed instanceof Map<?, ?> root)) throw new UsageException("--config " + file + " must hold a JSON object {\"model\": {...}, \"train\": {...}}");
-        for (Map.Entry<?, ?> e : root.entrySet()) {
-            Map<String, Object> target = switch (String.valueOf(e.getKey())) {
-                case "model" -> model;
-                case "train" -> train;
-                default -> throw new UsageException("--config " + file + ": unknown section \"" + e.getKey() + "\" (expected \"model\" and \"train\")");
-            };
-            if (!(e.getValue() instanceof Map<?, ?> section)) throw new UsageException("--config " + file + ": \"" + e.getKey() + "\" must be an object");
-            for (Map.Entry<?, ?> kv : section.entrySet()) target.put(String.valueOf(kv.getKey()), kv.getValue());
         }
     }
 }

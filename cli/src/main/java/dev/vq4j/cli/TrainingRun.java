@@ -7,15 +7,15 @@ import dev.vq4j.models.train.StepStats;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.TrainListener;
 import dev.vq4j.models.train.Trainer;
-import dev.vq4j.models.vqvae.VqVae;
-import dev.vq4j.models.vqvae.VqVaeConfig;
+import dev.vq4j.models.train.TrainingTask;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
-/** Shared by {@code vq4j train} and {@code vq4j demo}: data, model, trainer, Ctrl-C hook and progress bar. */
+/** Shared by {@code vq4j train} (every model) and {@code vq4j demo}: data, trainer, Ctrl-C hook and progress bar. */
 final class TrainingRun {
     private TrainingRun() {}
 
@@ -30,22 +30,17 @@ final class TrainingRun {
         return DataSources.heldOut(t);
     }
 
-    static Outcome run(VqVaeConfig modelConfig, TrainConfig t, Path runDir, Path resumeFrom, PrintStream out) {
-        ImageDataset train = trainData(t), heldOut = heldOutData(t);
-        if (train.channels() != modelConfig.imageChannels())
-            throw new UsageException("the data has " + train.channels() + " channels, the model config says image_channels " + modelConfig.imageChannels());
+    static Outcome run(TrainingTask task, TrainConfig t, ImageDataset train, ImageDataset heldOut, Path runDir, Path resumeFrom, PrintStream out) {
+        Trainer trainer;
         try {
-            modelConfig.checkImageSize(train.height(), train.width());
+            trainer = new Trainer(task, t, train, heldOut, runDir);
+            if (resumeFrom != null) trainer.resumeFrom(resumeFrom);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        VqVae model = Trainer.newModel(modelConfig, t.seed());
-        Trainer trainer = new Trainer(model, t, train, heldOut, runDir);
-        if (resumeFrom != null) trainer.resumeFrom(resumeFrom);
         int start = trainer.step();
         out.printf(Locale.ROOT, "data      %s%n", train.describe());
-        out.printf(Locale.ROOT, "model     VQ-VAE, %,d parameters, %s quantiser with %d codes of dim %d, %dx downsampling%n", model.numParameters(),
-                modelConfig.quantizer(), modelConfig.codebookSize(), modelConfig.codeDim(), modelConfig.downsample());
+        out.printf(Locale.ROOT, "model     %s%n", task.describe());
         out.printf(Locale.ROOT, "run       %s%s%n", runDir, start > 0 ? " (resuming at step " + start + ")" : "");
         if (start >= t.steps()) throw new UsageException("the checkpoint is already at step " + start + " of " + t.steps() + " (raise --steps to train on)");
         ProgressBar bar = ProgressBar.forStdout(out, t.steps() - start);
@@ -56,8 +51,8 @@ final class TrainingRun {
             result = trainer.run(new TrainListener() {
                 @Override
                 public void onStep(StepStats s) {
-                    bar.update(s.step() - start, String.format(Locale.ROOT, "step %d  loss %.4f  recon %.4f  usage %3.0f%%  lr %.1e",
-                            s.step(), s.loss(), s.reconLoss(), 100 * s.usage(), s.lr()));
+                    bar.update(s.step() - start, String.format(Locale.ROOT, "step %d  loss %.4f  %s  usage %3.0f%%  lr %.1e",
+                            s.step(), s.loss(), headline(s.parts()), 100 * s.usage(), s.lr()));
                 }
             });
         } catch (NonFiniteLossException e) {
@@ -73,5 +68,14 @@ final class TrainingRun {
         if (result.stoppedEarly()) out.printf(Locale.ROOT, "%nstopped at step %d; checkpoint %s (resume with --resume %s)%n", result.finalStep(),
                 result.lastCheckpoint(), runDir);
         return new Outcome(trainer, result, heldOut, seconds);
+    }
+
+    /** The reconstruction term for the progress bar: VQ-VAE's MSE or VQGAN's L1 (and the discriminator's loss once it is on). */
+    private static String headline(Map<String, Float> parts) {
+        StringBuilder sb = new StringBuilder();
+        if (parts.containsKey("recon_loss")) sb.append(String.format(Locale.ROOT, "recon %.4f", parts.get("recon_loss")));
+        if (parts.containsKey("l1")) sb.append(String.format(Locale.ROOT, "l1 %.4f", parts.get("l1")));
+        if (parts.containsKey("d_loss")) sb.append(String.format(Locale.ROOT, "  d %.4f", parts.get("d_loss")));
+        return sb.toString();
     }
 }

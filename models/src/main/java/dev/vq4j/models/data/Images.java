@@ -64,6 +64,12 @@ public final class Images {
         return img;
     }
 
+    /** A decoded image as a [C, H, W] tensor in [0, 1] (1: luma, 3: RGB; grey images repeated to RGB). */
+    public static Tensor fromImage(BufferedImage img, int channels) {
+        checkChannels("Images.fromImage", channels);
+        return Tensor.of(toFloats(img, channels), channels, img.getHeight(), img.getWidth());
+    }
+
     static boolean isGrey(BufferedImage img) {
         return img.getColorModel().getNumColorComponents() == 1;
     }

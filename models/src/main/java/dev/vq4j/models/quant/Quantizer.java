@@ -27,4 +27,9 @@ public abstract class Quantizer extends Module {
 
     /** Latent channels D. */
     public abstract int dim();
+
+    /** Codes per latent position: 1, or the number of stages of a residual quantiser (the last dimension of its indices). */
+    public int codesPerPosition() {
+        return 1;
+    }
 }

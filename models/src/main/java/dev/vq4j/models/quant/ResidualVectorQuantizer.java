@@ -56,6 +56,9 @@ public class ResidualVectorQuantizer extends Quantizer {
     public Rng rng() { return rng; }
     public void setRng(Rng rng) { this.rng = rng; }
     public int stages() { return layers.size(); }
+
+    @Override
+    public int codesPerPosition() { return stages(); }
     public VectorQuantizer stage(int s) { return (VectorQuantizer) layers.get(s); }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.vq4j.models.train;
 
-import dev.vq4j.autograd.nn.Init;
 import dev.vq4j.autograd.nn.StateDicts;
 import dev.vq4j.autograd.optim.Optimizer;
 import dev.vq4j.core.io.Json;
@@ -30,11 +29,15 @@ import java.util.stream.Stream;
 /**
  * Checkpoint directories: {@code <run>/checkpoints/step-00000420/} holding
  * <ul>
- *   <li>{@code model.safetensors}: the model's state dict</li>
- *   <li>{@code optimizer.safetensors}: the optimiser's state dict (moments and step counts)</li>
- *   <li>{@code config.json}: {@code {"model": VqVaeConfig, "train": TrainConfig}}</li>
+ *   <li>{@code model.safetensors}: the model's state dict (for VQGAN taming's names, with {@code loss.*})</li>
+ *   <li>{@code optimizer.safetensors}: the (main) optimiser's state dict (moments and step counts), and
+ *       {@code optimizer_N.safetensors} for each further one (VQGAN: {@code optimizer_disc})</li>
+ *   <li>{@code config.json}: {@code {"model_type": "vqvae" | "vqgan", "model": {...}, ["loss": {...},] "train": TrainConfig}}
+ *       ({@code model_type} absent: vqvae, as written before it existed)</li>
  *   <li>{@code trainer_state.json}: {@link TrainerState}</li>
+ *   <li>files the task adds (VQGAN with taming's quantiser: taming's {@code model.yaml})</li>
  * </ul>
+ * The same format for every model trained here; {@link dev.vq4j.models.TokenizerLoader} reads it.
  * A checkpoint is written into a hidden temporary directory beside the final one, every file
  * fsynced, then renamed into place in one atomic step, so a crash leaves either the whole
  * checkpoint or none. Older ones beyond the newest N are deleted after the rename.
@@ -47,15 +50,35 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
-    /** A loaded checkpoint's configs and state (weights are loaded into a model with {@link #loadModel}). */
-    public record Info(Path directory, VqVaeConfig model, TrainConfig train, TrainerState state) {}
+    public static final String MODEL_TYPE = "model_type";
+
+    /**
+     * A checkpoint's configs and state.
+     *
+     * @param modelType the {@code model_type} ("vqvae" when absent)
+     * @param sections  the config sections that rebuild the model: {@code model}, and {@code loss} where there is one
+     * @param train     null when the checkpoint was not written by training
+     * @param state     null when there is no trainer_state.json
+     */
+    public record Info(Path directory, String modelType, Map<String, Object> sections, TrainConfig train, TrainerState state) {
+        /** The VQ-VAE config of a vqvae checkpoint. */
+        public VqVaeConfig vqvaeConfig() {
+            if (!modelType.equals(VqVae.MODEL_TYPE)) throw new IllegalArgumentException("checkpoint " + directory + " holds a " + modelType + ", not a vqvae");
+            return VqVaeConfig.fromMap(sections.get("model"));
+        }
+    }
+
+    /** The file an optimiser of a given name is saved in. */
+    public static String optimizerFile(String name) {
+        return name.isEmpty() ? OPTIMIZER : "optimizer_" + name + ".safetensors";
+    }
 
     public static Path directoryFor(Path runDir, int step) {
         return runDir.resolve(DIR).resolve(String.format("%s%08d", PREFIX, step));
     }
 
     /** Writes the checkpoint of {@code state.step()} atomically and keeps the newest {@code keep}; returns its directory. */
-    public static Path write(Path runDir, VqVae model, TrainConfig train, Optimizer optimizer, TrainerState state, int keep) throws IOException {
+    public static Path write(Path runDir, TrainingTask task, TrainConfig train, TrainerState state, int keep) throws IOException {
         Path target = directoryFor(runDir, state.step());
         Path parent = target.getParent();
         Files.createDirectories(parent);
@@ -66,14 +89,19 @@ public final class Checkpoints {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system
             }
-            StateDicts.save(tmp.resolve(MODEL), model.stateDict(), Map.of("format", "pt"));
-            StateDicts.save(tmp.resolve(OPTIMIZER), optimizer.stateDict());
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put("model", model.config().toMap());
-            config.put("train", train.toMap());
-            Files.writeString(tmp.resolve(CONFIG), JsonWriter.pretty(config), StandardCharsets.UTF_8);
+            List<String> files = new ArrayList<>(List.of(MODEL, CONFIG, STATE));
+            StateDicts.save(tmp.resolve(MODEL), task.model().stateDict(), Map.of("format", "pt", MODEL_TYPE, task.modelType()));
+            for (Map.Entry<String, Optimizer> o : task.optimizers().entrySet()) {
+                StateDicts.save(tmp.resolve(optimizerFile(o.getKey())), o.getValue().stateDict());
+                files.add(optimizerFile(o.getKey()));
+            }
+            Files.writeString(tmp.resolve(CONFIG), configJson(task.modelType(), task.configSections(), train), StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(STATE), state.toJson(), StandardCharsets.UTF_8);
-            for (String f : List.of(MODEL, OPTIMIZER, CONFIG, STATE)) fsync(tmp.resolve(f), false);
+            for (Map.Entry<String, String> e : task.extraFiles().entrySet()) {
+                Files.writeString(tmp.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+                files.add(e.getKey());
+            }
+            for (String f : files) fsync(tmp.resolve(f), false);
             fsync(tmp, true);
             if (Files.exists(target)) deleteTree(target); // the same step saved again (e.g. Ctrl-C right after a periodic checkpoint)
             try {
@@ -87,6 +115,15 @@ public final class Checkpoints {
         }
         prune(runDir, keep);
         return target;
+    }
+
+    /** config.json's text: model_type, the model's sections, the train config. */
+    public static String configJson(String modelType, Map<String, Object> sections, TrainConfig train) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(MODEL_TYPE, modelType);
+        config.putAll(sections);
+        if (train != null) config.put("train", train.toMap());
+        return JsonWriter.pretty(config);
     }
 
     /** Checkpoint directories of a run, oldest first. */
@@ -131,11 +168,7 @@ public final class Checkpoints {
     public static Info info(Path checkpointDir) {
         Path dir = resolve(checkpointDir);
         try {
-            ConfigReader r = new ConfigReader(dir.resolve(CONFIG).toString(), Json.parse(Files.readString(dir.resolve(CONFIG))), Set.of("model", "train"));
-            VqVaeConfig model = VqVaeConfig.fromMap(r.raw("model"));
-            TrainConfig train = r.has("train") ? TrainConfig.fromMap(r.raw("train")) : null;
-            TrainerState state = Files.exists(dir.resolve(STATE)) ? TrainerState.fromJson(Files.readString(dir.resolve(STATE))) : null;
-            return new Info(dir, model, train, state);
+            return readInfo(dir, Files.readString(dir.resolve(CONFIG)));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("checkpoint " + dir + " is missing " + Path.of(e.getFile()).getFileName());
         } catch (IOException e) {
@@ -145,16 +178,21 @@ public final class Checkpoints {
         }
     }
 
-    /** Builds the model its config.json describes and loads its weights (strictly). */
-    public static VqVae loadModel(Path checkpointDir) {
-        Info info = info(checkpointDir);
-        Init.manualSeed(0); // initial values are overwritten; fixed so that building the model is reproducible
-        VqVae model = new VqVae(info.model());
-        loadWeights(model, info.directory());
-        return model;
+    /** Parses a config.json (its directory only names it in messages). */
+    public static Info readInfo(Path dir, String configJson) throws IOException {
+        ConfigReader r = new ConfigReader(dir.resolve(CONFIG).toString(), Json.parse(configJson), Set.of(MODEL_TYPE, "model", "loss", "train"));
+        String type = r.string(MODEL_TYPE, VqVae.MODEL_TYPE);
+        if (!r.has("model")) throw new IllegalArgumentException("config.json has no \"model\" section");
+        Map<String, Object> sections = new LinkedHashMap<>();
+        sections.put("model", r.raw("model"));
+        if (r.has("loss")) sections.put("loss", r.raw("loss"));
+        TrainConfig train = r.has("train") ? TrainConfig.fromMap(r.raw("train")) : null;
+        TrainerState state = Files.exists(dir.resolve(STATE)) ? TrainerState.fromJson(Files.readString(dir.resolve(STATE))) : null;
+        return new Info(dir, type, sections, train, state);
     }
 
-    public static void loadWeights(VqVae model, Path checkpointDir) {
+    /** Loads a checkpoint's model.safetensors into a module (strictly: every key, every shape). */
+    public static void loadWeights(dev.vq4j.autograd.nn.Module model, Path checkpointDir) {
         Path file = checkpointDir.resolve(MODEL);
         try {
             model.loadStateDict(StateDicts.load(file));
@@ -165,12 +203,17 @@ public final class Checkpoints {
         }
     }
 
-    public static void loadOptimizer(Optimizer optimizer, Path checkpointDir) {
-        Path file = checkpointDir.resolve(OPTIMIZER);
+    /** Loads every optimiser of a task from its file. */
+    public static void loadOptimizers(TrainingTask task, Path checkpointDir) {
+        for (Map.Entry<String, Optimizer> o : task.optimizers().entrySet()) loadOptimizer(o.getValue(), checkpointDir, optimizerFile(o.getKey()));
+    }
+
+    private static void loadOptimizer(Optimizer optimizer, Path checkpointDir, String name) {
+        Path file = checkpointDir.resolve(name);
         try {
             optimizer.loadStateDict(StateDicts.load(file));
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("checkpoint " + checkpointDir + " is missing " + OPTIMIZER);
+            throw new IllegalArgumentException("checkpoint " + checkpointDir + " is missing " + name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -2,13 +2,17 @@ package dev.vq4j.models.train;
 
 import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
+import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.metrics.CodebookUsage;
 import dev.vq4j.models.metrics.Psnr;
 import dev.vq4j.models.metrics.Ssim;
-import dev.vq4j.models.vqvae.VqVae;
 
-/** Reconstruction quality and codebook use of a {@link VqVae} over a whole dataset, in eval mode, without gradients. */
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/** Reconstruction quality and codebook use of any {@link ImageTokenizer} over a whole dataset, in eval mode, without gradients. */
 public final class Evaluation {
     private Evaluation() {}
 
@@ -18,19 +22,33 @@ public final class Evaluation {
      * @param usage      fraction of codes used at least once over the whole set
      * @param perplexity exp(entropy) of the code histogram over the whole set
      * @param codeCounts occurrences of each code
+     * @param terms      the model's own measures, means over images (VQGAN: l1, lpips, g_loss)
      */
-    public record Result(int images, double mse, double psnr, double ssim, double usage, double perplexity, long[] codeCounts) {}
+    public record Result(int images, double mse, double psnr, double ssim, double usage, double perplexity, long[] codeCounts,
+                         Map<String, Double> terms) {}
 
     /** PSNR, usage and perplexity (no SSIM: cheaper, for evaluation during training). */
-    public static Result evaluate(VqVae model, ImageDataset data, int batchSize) {
-        return evaluate(model, data, batchSize, false);
+    public static Result evaluate(ImageTokenizer model, ImageDataset data, int batchSize) {
+        return evaluate(model, data, batchSize, false, null);
     }
 
-    public static Result evaluate(VqVae model, ImageDataset data, int batchSize, boolean withSsim) {
+    public static Result evaluate(ImageTokenizer model, ImageDataset data, int batchSize, boolean withSsim) {
+        return evaluate(model, data, batchSize, withSsim, null);
+    }
+
+    /**
+     * @param termSums the model's extra measures of a batch (images, reconstructions, both [0, 1]) as sums over its images; null for none
+     */
+    public static Result evaluate(ImageTokenizer model, ImageDataset data, int batchSize, boolean withSsim,
+                                  BiFunction<Tensor, Tensor, Map<String, Double>> termSums) {
         if (data.size() < 1) throw new IllegalArgumentException("evaluation: the dataset is empty (" + data.describe() + ")");
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        CodebookUsage usage = new CodebookUsage(model.quantizer().codebookSize());
+        if (data.channels() != model.imageChannels())
+            throw new IllegalArgumentException("evaluation: the images have " + data.channels() + " channels (" + data.describe() + "), the model expects "
+                    + model.imageChannels());
+        boolean wasTraining = model.module().isTraining();
+        model.module().eval();
+        Map<String, Double> terms = new LinkedHashMap<>();
+        CodebookUsage usage = new CodebookUsage(model.codebookSize());
         boolean ssim = withSsim && data.height() >= Ssim.WINDOW && data.width() >= Ssim.WINDOW;
         double psnrSum = 0, ssimSum = 0, seSum = 0;
         long pixels = 0;
@@ -40,8 +58,9 @@ public final class Evaluation {
                 int[] idx = new int[n];
                 for (int i = 0; i < n; i++) idx[i] = start + i;
                 Tensor images = data.batch(idx);
-                VqVae.Output out = model.forwardAll(images);
-                Tensor recon = out.reconstruction().clamp(0f, 1f);
+                ImageTokenizer.Reconstruction out = model.reconstructImages(images);
+                Tensor recon = out.images();
+                if (termSums != null) termSums.apply(images, recon).forEach((k, v) -> terms.merge(k, v, Double::sum));
                 for (double p : Psnr.perImage(images, recon)) psnrSum += Math.min(100, p);
                 if (ssim) ssimSum += Ssim.perImage(images, recon).sum().item();
                 float[] x = images.contiguous().toFloatArray(), y = recon.contiguous().toFloatArray();
@@ -50,14 +69,15 @@ public final class Evaluation {
                     seSum += d * d;
                 }
                 pixels += x.length;
-                usage.add(out.quantized().indices());
+                usage.add(out.codes());
             }
         } finally {
-            model.train(wasTraining);
+            model.module().train(wasTraining);
         }
         int n = data.size();
+        terms.replaceAll((k, v) -> v / n);
         return new Result(n, seSum / pixels, psnrSum / n, ssim ? ssimSum / n : Double.NaN, usage.percentUsed() / 100,
-                usage.perplexity(), usage.counts());
+                usage.perplexity(), usage.counts(), java.util.Collections.unmodifiableMap(terms));
     }
 
     /** Fraction of the codebook that appears in the codes (for one training batch). */

@@ -1,48 +1,52 @@
 package dev.vq4j.models.train;
 
-import dev.vq4j.autograd.Losses;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.nn.Init;
-import dev.vq4j.autograd.optim.Adam;
-import dev.vq4j.autograd.optim.AdamW;
-import dev.vq4j.autograd.optim.GradClipping;
+import dev.vq4j.autograd.optim.Optimizer;
 import dev.vq4j.autograd.optim.WarmupCosineLr;
 import dev.vq4j.core.MemoryScope;
 import dev.vq4j.core.Rng;
+import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.viz.Plots;
 import dev.vq4j.models.vqvae.VqVae;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Trains a {@link VqVae}: loss = MSE(reconstruction, images) + quantiser loss, Adam or AdamW,
- * linear warm-up + cosine learning rate, gradient clipping, batches drawn with replacement by a
- * seeded generator. Logs to {@code <run>/train_log.jsonl}, evaluates on held-out data, and writes
- * checkpoints under {@code <run>/checkpoints/} (see {@link Checkpoints}).
+ * The one training loop, for every model: a {@link TrainingTask} supplies the model, its
+ * optimisers and one step (VQ-VAE: {@link VqVaeTask}; VQGAN: autoencoder + discriminator); the
+ * trainer draws batches with replacement from a seeded generator, sets the linear warm-up + cosine
+ * learning rate on every optimiser, hands clipping and the NaN/Inf check to the step
+ * ({@link StepContext}), logs to {@code <run>/train_log.jsonl}, evaluates on held-out data (PSNR,
+ * codebook usage, perplexity and the task's own terms), writes PNG grids of held-out images above
+ * their reconstructions to {@code <run>/samples/step-N.png} at every evaluation, and checkpoints
+ * under {@code <run>/checkpoints/} keeping the newest K (see {@link Checkpoints}).
  *
- * <p>Resuming ({@link #resumeFrom}) restores weights, optimiser state, the step, the data-order
+ * <p>Resuming ({@link #resumeFrom}) restores weights, every optimiser's state, the step, the data-order
  * generator, the generators inside the model (quantisers' k-means, dead-code restarts,
- * quantise-dropout; see {@link ModelRngs}) and the data source's (random crops and flips), so k steps + resume + k steps give the same bytes as 2k steps straight (CPU backend,
- * same thread count). {@link #requestStop()} is safe from any thread (a shutdown hook, see
+ * quantise-dropout; see {@link ModelRngs}) and the data source's (random crops and flips), so k
+ * steps + resume + k steps give the same bytes as 2k steps straight (CPU backend, same thread count). {@link #requestStop()} is safe from any thread (a shutdown hook, see
  * {@link #installShutdownHook}): the loop finishes its current step, writes a checkpoint and returns.
  */
 public final class Trainer {
     private static final long DATA_SALT = 0x5EED_DA7AL;
 
-    private final VqVae model;
+    private final TrainingTask task;
     private final TrainConfig config;
     private final ImageDataset train, heldOut;
     private final Path runDir;
-    private final Adam optimizer;
     private final WarmupCosineLr schedule;
     private final TrainLog log;
     private Rng dataRng;
@@ -51,8 +55,17 @@ public final class Trainer {
     private volatile boolean running;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    /** What a run did. losses[i] and reconLosses[i] are those of step i + 1 (NaN for steps before a resume). */
-    public record Result(int finalStep, boolean stoppedEarly, float[] losses, float[] reconLosses, Evaluation.Result lastEval, Path lastCheckpoint) {}
+    /** What a run did. losses[i] is the loss of step i + 1 (NaN for steps before a resume); parts.get(name)[i] likewise. */
+    public record Result(int finalStep, boolean stoppedEarly, float[] losses, Map<String, float[]> parts, Evaluation.Result lastEval, Path lastCheckpoint) {
+        /** The series of a named part (e.g. recon_loss), all NaN when the model does not log it. */
+        public float[] part(String name) {
+            float[] p = parts.get(name);
+            if (p != null) return p;
+            float[] nan = new float[losses.length];
+            Arrays.fill(nan, Float.NaN);
+            return nan;
+        }
+    }
 
     /** Builds the model a config describes with initial weights drawn from the seed. */
     public static VqVae newModel(VqVaeConfig config, long seed) {
@@ -60,54 +73,56 @@ public final class Trainer {
         return new VqVae(config);
     }
 
+    /** A VQ-VAE trainer (the model's single optimiser from the config). */
+    public Trainer(VqVae model, TrainConfig config, ImageDataset train, ImageDataset heldOut, Path runDir) {
+        this(new VqVaeTask(model, config), config, train, heldOut, runDir);
+    }
+
     /**
      * @param heldOut may be null (no evaluation)
-     * @param runDir  where the log and checkpoints go; null for neither (tests, quick experiments)
+     * @param runDir  where the log, grids and checkpoints go; null for none (tests, quick experiments)
      */
-    public Trainer(VqVae model, TrainConfig config, ImageDataset train, ImageDataset heldOut, Path runDir) {
-        VqVaeConfig mc = model.config();
-        if (train.channels() != mc.imageChannels())
+    public Trainer(TrainingTask task, TrainConfig config, ImageDataset train, ImageDataset heldOut, Path runDir) {
+        ImageTokenizer tok = task.tokenizer();
+        if (train.channels() != tok.imageChannels())
             throw new IllegalArgumentException("Trainer: the data has " + train.channels() + " channels (" + train.describe() + "), the model expects "
-                    + mc.imageChannels());
-        mc.checkImageSize(train.height(), train.width());
+                    + tok.imageChannels());
+        tok.codeGridShape(train.height(), train.width());
         if (train.size() < 1) throw new IllegalArgumentException("Trainer: the training data is empty (" + train.describe() + ")");
-        this.model = model;
+        this.task = task;
         this.config = config;
         this.train = train;
         this.heldOut = heldOut;
         this.runDir = runDir;
-        this.optimizer = "adamw".equals(config.optimizer()) ? new AdamW(model.parameters(), config.lr()) : new Adam(model.parameters(), config.lr());
-        optimizer.weightDecay(config.weightDecay());
         this.schedule = new WarmupCosineLr(config.lr(), config.warmupSteps(), config.steps(), config.minLr());
         this.log = runDir == null ? null : new TrainLog(runDir);
         this.dataRng = new Rng(config.seed() ^ DATA_SALT);
     }
 
-    public VqVae model() {
-        return model;
+    public TrainingTask task() {
+        return task;
     }
 
     public int step() {
         return step;
     }
 
-    public Adam optimizer() {
-        return optimizer;
-    }
-
-    /** Restores weights, optimiser state, step, data order and the model's and data source's generators from a checkpoint directory. */
+    /** Restores weights, every optimiser's state, step, data order and the model's and data source's generators from a checkpoint directory. */
     public void resumeFrom(Path checkpointDir) {
         Checkpoints.Info info = Checkpoints.info(checkpointDir);
-        if (!info.model().equals(model.config()))
-            throw new IllegalArgumentException("resume: checkpoint " + info.directory() + " holds a model " + info.model() + ", this run builds " + model.config());
+        if (!info.modelType().equals(task.modelType()))
+            throw new IllegalArgumentException("resume: checkpoint " + info.directory() + " holds a " + info.modelType() + ", this run trains a " + task.modelType());
+        String saved = Checkpoints.configJson(info.modelType(), info.sections(), null), built = Checkpoints.configJson(task.modelType(), task.configSections(), null);
+        if (!dev.vq4j.core.io.Json.parse(saved).equals(dev.vq4j.core.io.Json.parse(built)))
+            throw new IllegalArgumentException("resume: checkpoint " + info.directory() + " holds a model configured as\n" + saved + "\nthis run builds\n" + built);
         if (info.state() == null) throw new IllegalArgumentException("resume: checkpoint " + info.directory() + " has no " + Checkpoints.STATE);
         if (info.state().step() > config.steps())
             throw new IllegalArgumentException("resume: checkpoint " + info.directory() + " is at step " + info.state().step()
                     + ", beyond the run's " + config.steps() + " steps");
-        Checkpoints.loadWeights(model, info.directory());
-        Checkpoints.loadOptimizer(optimizer, info.directory());
+        Checkpoints.loadWeights(task.model(), info.directory());
+        Checkpoints.loadOptimizers(task, info.directory());
         this.dataRng = Rng.restore(info.state().dataRng());
-        ModelRngs.restore(model, info.state().modelRngs(), info.directory().toString());
+        ModelRngs.restore(task.model(), info.state().modelRngs(), info.directory().toString());
         long[] sourceRng = info.state().dataSourceRng();
         if ((sourceRng == null) != (train.rngState() == null))
             throw new IllegalArgumentException("resume: checkpoint " + info.directory() + (sourceRng == null ? " has no" : " has a")
@@ -153,15 +168,16 @@ public final class Trainer {
 
     private Result loop(TrainListener l) {
         int total = config.steps();
-        float[] losses = new float[total], recon = new float[total];
+        float[] losses = new float[total];
         Arrays.fill(losses, Float.NaN);
-        Arrays.fill(recon, Float.NaN);
+        Map<String, float[]> parts = new LinkedHashMap<>();
         Evaluation.Result lastEval = null;
         Path lastCheckpoint = null;
         int startStep = step;
         long start = System.nanoTime();
         boolean stopped = false;
-        model.train();
+        ImageTokenizer tok = task.tokenizer();
+        task.model().train();
         while (step < total) {
             int s = step + 1;
             int[] indices = new int[config.batchSize()];
@@ -170,31 +186,29 @@ public final class Trainer {
             try (MemoryScope ignored = MemoryScope.open()) {
                 Tensor images = train.batch(indices);
                 double lr = schedule.lr(s);
-                optimizer.setLr(lr);
-                optimizer.zeroGrad();
-                VqVae.Output out = model.forwardAll(images);
-                Tensor reconLoss = Losses.mse(out.reconstruction(), images, Losses.Reduction.MEAN);
-                Tensor quantLoss = out.quantized().loss();
-                Tensor loss = reconLoss.add(quantLoss);
-                float reconValue = finite("recon_loss", reconLoss.item(), s), quantValue = finite("quantizer_loss", quantLoss.item(), s);
-                float lossValue = finite("loss", loss.item(), s);
-                loss.backward();
-                double gradNorm = config.clipNorm() > 0 ? GradClipping.clipGradNorm(model.parameters(), config.clipNorm()) : Double.NaN;
-                if (config.clipNorm() > 0) finite("grad_norm", (float) gradNorm, s);
-                optimizer.step();
+                for (Optimizer o : task.optimizers().values()) o.setLr(lr);
+                TrainingTask.StepResult r = task.step(images, new StepContext(s, lr, config.clipNorm()));
                 step = s;
-                losses[s - 1] = lossValue;
-                recon[s - 1] = reconValue;
-                float usage = Evaluation.batchUsage(out.quantized().indices(), model.quantizer().codebookSize());
+                losses[s - 1] = r.loss();
+                for (Map.Entry<String, Float> e : r.parts().entrySet()) {
+                    float[] series = parts.computeIfAbsent(e.getKey(), k -> {
+                        float[] a = new float[total];
+                        Arrays.fill(a, Float.NaN);
+                        return a;
+                    });
+                    series[s - 1] = e.getValue();
+                }
+                float usage = Evaluation.batchUsage(r.codes(), tok.codebookSize());
                 double rate = (s - startStep) / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-                StepStats stats = new StepStats(s, total, lossValue, reconValue, quantValue, usage, lr, gradNorm, rate);
+                StepStats stats = new StepStats(s, total, r.loss(), r.parts(), usage, lr, r.gradNorm(), rate);
                 l.onStep(stats);
                 boolean last = s == total, stopNow = stopRequested && !last;
                 if (log != null && (s % config.logEvery() == 0 || last || stopNow)) log.append(record(stats));
                 if (heldOut != null && config.evalImages() > 0 && ((config.evalEvery() > 0 && s % config.evalEvery() == 0) || last)) {
-                    lastEval = Evaluation.evaluate(model, heldOut, Math.max(config.batchSize(), 32));
+                    lastEval = Evaluation.evaluate(tok, heldOut, Math.max(config.batchSize(), 32), false, task::evalTermSums);
                     l.onEval(s, lastEval);
                     if (log != null) log.append(evalRecord(s, lastEval));
+                    if (runDir != null) writeGrid(s);
                 }
                 if (runDir != null && ((config.checkpointEvery() > 0 && s % config.checkpointEvery() == 0) || last || stopNow)) {
                     lastCheckpoint = checkpoint(lr);
@@ -206,31 +220,41 @@ public final class Trainer {
                 }
             }
         }
-        return new Result(step, stopped, losses, recon, lastEval, lastCheckpoint);
+        return new Result(step, stopped, losses, parts, lastEval, lastCheckpoint);
+    }
+
+    /** {@code <run>/samples/step-N.png}: up to 8 held-out images above their reconstructions. */
+    private void writeGrid(int s) {
+        int n = Math.min(8, heldOut.size());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        Tensor originals = heldOut.batch(idx);
+        Tensor recon = task.tokenizer().reconstructImages(originals).images();
+        Path png = runDir.resolve("samples").resolve(String.format("step-%08d.png", s));
+        try {
+            Files.createDirectories(png.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + png.getParent() + ": " + e.getMessage(), e);
+        }
+        Plots.imageGrid(png, List.of(originals, recon), List.of("original", "reconstruction"));
     }
 
     /** Writes a checkpoint of the current state now (normally the loop does this). */
     public Path checkpoint(double lr) {
         if (runDir == null) throw new IllegalStateException("Trainer: no run directory, cannot checkpoint");
-        TrainerState state = new TrainerState(step, dataRng.state(), ModelRngs.capture(model), train.rngState(), lr, config.warmupSteps(), config.steps());
+        TrainerState state = new TrainerState(step, dataRng.state(), ModelRngs.capture(task.model()), train.rngState(), lr, config.warmupSteps(), config.steps());
         try {
-            return Checkpoints.write(runDir, model, config, optimizer, state, config.keepCheckpoints());
+            return Checkpoints.write(runDir, task, config, state, config.keepCheckpoints());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint under " + runDir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static float finite(String name, float value, int step) {
-        if (!Float.isFinite(value)) throw new NonFiniteLossException(name, value, step);
-        return value;
     }
 
     private static Map<String, Object> record(StepStats s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", s.step());
         m.put("loss", s.loss());
-        m.put("recon_loss", s.reconLoss());
-        m.put("quantizer_loss", s.quantizerLoss());
+        m.putAll(s.parts());
         m.put("usage", s.usage());
         m.put("lr", s.lr());
         m.put("grad_norm", s.gradNorm());
@@ -246,6 +270,7 @@ public final class Trainer {
         e.put("psnr", r.psnr());
         e.put("usage", r.usage());
         e.put("perplexity", r.perplexity());
+        e.putAll(r.terms());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("eval", e);

@@ -57,7 +57,11 @@ public class Lpips extends Module {
 
     /** Marks weights loaded by other means (e.g. a parent's loadStateDict). */
     void markLoaded() {
-        hasWeights = true;
+        setLoaded(true);
+    }
+
+    void setLoaded(boolean loaded) {
+        hasWeights = loaded;
     }
 
     public boolean hasWeights() {

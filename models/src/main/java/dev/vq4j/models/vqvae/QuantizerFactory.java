@@ -32,11 +32,14 @@ public final class QuantizerFactory {
     private QuantizerFactory() {}
 
     public static Quantizer create(VqVaeConfig config) {
-        QuantizerOptions o = config.options();
-        int k = config.codebookSize(), d = config.codeDim();
-        float beta = (float) config.beta();
-        return switch (config.quantizer()) {
-            case "vq" -> configure(new VectorQuantizer(k, d, beta, config.legacy(), split()).cosine(o.cosine()), o);
+        return create(config.quantizer(), config.codebookSize(), config.codeDim(), config.beta(), config.legacy(), config.options());
+    }
+
+    /** The quantiser of a kind with K codes of dimension D (any model: VQ-VAE, VQGAN, ...); check the settings with {@link #check} first. */
+    public static Quantizer create(String kind, int k, int d, double betaValue, boolean legacy, QuantizerOptions o) {
+        float beta = (float) betaValue;
+        return switch (kind) {
+            case "vq" -> configure(new VectorQuantizer(k, d, beta, legacy, split()).cosine(o.cosine()), o);
             case "ema" -> configure(new EmaVectorQuantizer(k, d, beta, (float) o.emaDecay(), (float) o.emaEps(), split()).cosine(o.cosine()), o);
             case "residual" -> {
                 List<VectorQuantizer> stages = new ArrayList<>();
@@ -50,7 +53,7 @@ public final class QuantizerFactory {
             }
             case "fsq" -> new FiniteScalarQuantizer(o.levels().stream().mapToInt(Integer::intValue).toArray());
             case "lfq" -> new LookupFreeQuantizer(d).entropyWeight((float) o.entropyWeight()).commitmentWeight(beta);
-            default -> throw new IllegalArgumentException("QuantizerFactory: unknown quantizer \"" + config.quantizer() + "\" (one of " + KINDS + ")");
+            default -> throw new IllegalArgumentException("QuantizerFactory: unknown quantizer \"" + kind + "\" (one of " + KINDS + ")");
         };
     }
 
@@ -64,7 +67,7 @@ public final class QuantizerFactory {
     }
 
     /** The first problem with these settings, as one line, or null when they fit together. */
-    static String check(String kind, int codebookSize, int codeDim, double beta, boolean legacy, QuantizerOptions o) {
+    public static String check(String kind, int codebookSize, int codeDim, double beta, boolean legacy, QuantizerOptions o) {
         Map<String, Object> values = o.all(), defaults = QuantizerOptions.DEFAULTS.all();
         for (String key : values.keySet()) {
             List<String> kinds = QuantizerOptions.appliesTo(key);

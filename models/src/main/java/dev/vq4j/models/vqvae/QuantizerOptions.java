@@ -29,7 +29,7 @@ public record QuantizerOptions(boolean cosine, int kmeansIters, double deadCodeT
     public static final List<Integer> DEFAULT_LEVELS = List.of(8, 5, 5, 5);
     public static final int DEFAULT_STAGES = 4;
 
-    static final Set<String> KEYS = Set.of("cosine", "kmeans_iters", "dead_code_threshold", "ema_decay", "ema_eps", "stages",
+    public static final Set<String> KEYS = Set.of("cosine", "kmeans_iters", "dead_code_threshold", "ema_decay", "ema_eps", "stages",
             "quantize_dropout", "levels", "factor_dim", "entropy_weight");
 
     public QuantizerOptions {
@@ -75,13 +75,13 @@ public record QuantizerOptions(boolean cosine, int kmeansIters, double deadCodeT
     }
 
     /** Adds the keys that {@code kind} reads (so a config file shows only what matters). */
-    void putInto(Map<String, Object> m, String kind) {
+    public void putInto(Map<String, Object> m, String kind) {
         for (Map.Entry<String, Object> e : all().entrySet())
             if (appliesTo(e.getKey()).contains(kind)) m.put(e.getKey(), e.getValue());
     }
 
     /** Reads the keys present, with kind-dependent defaults for stages and levels. */
-    static QuantizerOptions read(ConfigReader r, String kind) {
+    public static QuantizerOptions read(ConfigReader r, String kind) {
         QuantizerOptions d = DEFAULTS;
         List<Integer> levels = d.levels;
         if (r.has("levels")) {
@@ -99,7 +99,7 @@ public record QuantizerOptions(boolean cosine, int kmeansIters, double deadCodeT
                 r.integer("factor_dim", d.factorDim), r.number("entropy_weight", d.entropyWeight));
     }
 
-    static long product(List<Integer> levels) {
+    public static long product(List<Integer> levels) {
         long p = 1;
         for (int l : levels) p = Math.multiplyExact(p, Math.max(1, l));
         return p;

@@ -1,17 +1,19 @@
 package dev.vq4j.models.vqvae;
 
-import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.autograd.nn.Module;
 import dev.vq4j.core.DType;
 import dev.vq4j.core.Shapes;
+import dev.vq4j.models.TokenizerModule;
 import dev.vq4j.models.quant.Quantizer;
 
 /**
  * VQ-VAE (van den Oord, Vinyals and Kavukcuoglu 2017, "Neural Discrete Representation Learning"):
  * encoder -> quantiser -> decoder. State-dict keys: {@code encoder.*}, {@code quantizer.*}, {@code decoder.*}.
+ * Images are in [0, 1] inside the model too.
  */
-public final class VqVae extends Module {
+public final class VqVae extends TokenizerModule {
+    public static final String MODEL_TYPE = "vqvae";
+
     private final VqVaeConfig config;
     private final Encoder encoder;
     private final Quantizer quantizer;
@@ -56,21 +58,47 @@ public final class VqVae extends Module {
         return forwardAll(images).reconstruction();
     }
 
-    /** images [N, C, H, W] -> int64 codes as the quantiser lays them out ([N, H/f, W/f] for plain VQ); no gradients. */
-    public Tensor encode(Tensor images) {
-        checkImages(images);
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            return quantizer.quantize(encoder.forward(images)).indices();
-        }
+    @Override
+    public String modelType() {
+        return MODEL_TYPE;
     }
 
-    /** codes from {@link #encode} -> images [N, C, h·f, w·f]; no gradients. */
-    public Tensor decode(Tensor indices) {
+    @Override
+    public int imageChannels() {
+        return config.imageChannels();
+    }
+
+    @Override
+    public int downsampling() {
+        return config.downsample();
+    }
+
+    @Override
+    public int codebookSize() {
+        return quantizer.codebookSize();
+    }
+
+    /** images [N, C, H, W] in [0, 1] -> int64 codes as the quantiser lays them out ([N, H/f, W/f] for plain VQ); no gradients. */
+    @Override
+    public Tensor encodeImages(Tensor images) {
+        checkImages(images);
+        return inference(() -> quantizer.quantize(encoder.forward(images)).indices());
+    }
+
+    /** codes from {@link #encodeImages} -> images [N, C, h·f, w·f] clamped to [0, 1]; no gradients. */
+    @Override
+    public Tensor decodeCodes(Tensor indices) {
         if (indices.dtype() != DType.INT64 && indices.dtype() != DType.INT32)
-            throw new IllegalArgumentException("VqVae.decode: expected integer codes, got " + indices.dtype() + " " + indices.shapeString());
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            return decoder.forward(quantizer.decode(indices));
-        }
+            throw new IllegalArgumentException("VqVae.decodeCodes: expected integer codes, got " + indices.dtype() + " " + indices.shapeString());
+        return inference(() -> decoder.forward(quantizer.decode(indices)).clamp(0f, 1f));
+    }
+
+    @Override
+    public Reconstruction reconstructImages(Tensor images) {
+        return inference(() -> {
+            Output out = forwardAll(images);
+            return new Reconstruction(out.reconstruction().clamp(0f, 1f), out.quantized().indices());
+        });
     }
 
     private void checkImages(Tensor images) {

@@ -1,0 +1,72 @@
+package dev.vq4j.models.train;
+
+import dev.vq4j.autograd.Tensor;
+import dev.vq4j.autograd.nn.Module;
+import dev.vq4j.autograd.optim.Optimizer;
+import dev.vq4j.models.ImageTokenizer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one kind of model plugs into the one {@link Trainer}: the module being trained, its
+ * optimisers, one optimisation step, and the config that rebuilds it. The trainer owns everything
+ * else (data order, learning-rate schedule, logging, evaluation, grids, checkpoints, resume, NaN
+ * stop, Ctrl-C). Implementations: {@link VqVaeTask} (one optimiser) and
+ * {@link dev.vq4j.models.vqgan.VqganTask} (autoencoder + discriminator).
+ */
+public interface TrainingTask {
+    /** The checkpoint's {@code model_type} ("vqvae", "vqgan", ...). */
+    String modelType();
+
+    /**
+     * The module whose state dict is the checkpoint's {@code model.safetensors} (for VQGAN: the model
+     * with its loss, taming's names) and whose generators are saved for an exact resume.
+     */
+    Module model();
+
+    /** The tokenizer it trains, for held-out evaluation and PNG grids. */
+    ImageTokenizer tokenizer();
+
+    /**
+     * Optimisers by name; the one named "" is {@code optimizer.safetensors}, any other N is
+     * {@code optimizer_N.safetensors}. The trainer sets each one's learning rate every step.
+     */
+    Map<String, Optimizer> optimizers();
+
+    /** The config sections that rebuild the model ({@code model}, and {@code loss} where there is one), as JSON-ready maps. */
+    Map<String, Object> configSections();
+
+    /**
+     * One optimisation step on a batch of images in [0, 1]: forward, backward, clipping through
+     * {@link StepContext#clip}, optimiser steps. Every scalar goes through {@link StepContext#finite}
+     * before any optimiser steps, so a NaN stops the run with the weights of the step before.
+     */
+    StepResult step(Tensor images, StepContext context);
+
+    /**
+     * Extra held-out measures summed over a batch (the trainer divides by the image count): e.g. a
+     * VQGAN's L1, LPIPS and g-loss. Called in eval mode without gradients; none by default.
+     */
+    default Map<String, Double> evalTermSums(Tensor images, Tensor reconstructions) {
+        return Map.of();
+    }
+
+    /** Files written beside the weights in every checkpoint (name → text), e.g. taming's model.yaml; none by default. */
+    default Map<String, String> extraFiles() {
+        return Map.of();
+    }
+
+    /** One line describing the model for the console. */
+    String describe();
+
+    /**
+     * What a step did.
+     *
+     * @param loss     the main loss (the one the progress bar shows)
+     * @param parts    named values for the log, in order (e.g. recon_loss, quantizer_loss, g_loss, d_loss)
+     * @param codes    the batch's codes (for the batch codebook usage)
+     * @param gradNorm the main optimiser's gradient norm before clipping (NaN when not clipped)
+     */
+    record StepResult(float loss, LinkedHashMap<String, Float> parts, Tensor codes, double gradNorm) {}
+}

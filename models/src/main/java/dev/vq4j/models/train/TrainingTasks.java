@@ -1,0 +1,33 @@
+package dev.vq4j.models.train;
+
+import dev.vq4j.models.vqgan.VqganModel;
+import dev.vq4j.models.vqgan.VqganSpec;
+import dev.vq4j.models.vqgan.VqganTask;
+import dev.vq4j.models.vqvae.VqVae;
+import dev.vq4j.models.vqvae.VqVaeConfig;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The one place that turns a {@code model_type} and its config sections into a {@link TrainingTask}; add new models here. */
+public final class TrainingTasks {
+    /** The model types {@code vq4j train --model} accepts. */
+    public static final List<String> MODEL_TYPES = List.of(VqVae.MODEL_TYPE, VqganModel.MODEL_TYPE);
+
+    private TrainingTasks() {}
+
+    /**
+     * A new task with initial weights drawn from the train config's seed.
+     *
+     * @param sections the {@code model} section, and {@code loss} for VQGAN (as in config.json)
+     * @param messages one-line notices during training (e.g. "discriminator switched on")
+     */
+    public static TrainingTask create(String modelType, Map<String, Object> sections, TrainConfig train, Consumer<String> messages) {
+        return switch (modelType) {
+            case VqVae.MODEL_TYPE -> VqVaeTask.create(VqVaeConfig.fromMap(sections.get("model")), train);
+            case VqganModel.MODEL_TYPE -> new VqganTask(VqganSpec.fromMaps(sections.get("model"), sections.get("loss")), train, messages);
+            default -> throw new IllegalArgumentException("unknown model type \"" + modelType + "\" (one of " + MODEL_TYPES + ")");
+        };
+    }
+}
