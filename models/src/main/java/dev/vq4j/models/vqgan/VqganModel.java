@@ -163,9 +163,10 @@ public class VqganModel extends TokenizerModule {
     @Override
     public Reconstruction reconstructImages(Tensor images) {
         checkImages(images);
+        // from the codes, not the straight-through latents (z + (q − z) differs from q in the last bit), so decode(encode(x)) is exactly this
         return inference(() -> {
-            Result r = reconstruct(images.mul(2f).sub(1f));
-            return new Reconstruction(toUnit(r.reconstruction()), r.indices());
+            Tensor codes = encode(images.mul(2f).sub(1f)).indices();
+            return new Reconstruction(toUnit(decodeCode(codes)), codes);
         });
     }
 

@@ -95,9 +95,11 @@ public final class VqVae extends TokenizerModule {
 
     @Override
     public Reconstruction reconstructImages(Tensor images) {
+        checkImages(images);
+        // from the codes, not the straight-through latents (z + (q − z) differs from q in the last bit), so decode(encode(x)) is exactly this
         return inference(() -> {
-            Output out = forwardAll(images);
-            return new Reconstruction(out.reconstruction().clamp(0f, 1f), out.quantized().indices());
+            Tensor codes = quantizer.quantize(encoder.forward(images)).indices();
+            return new Reconstruction(decoder.forward(quantizer.decode(codes)).clamp(0f, 1f), codes);
         });
     }
 

@@ -93,12 +93,12 @@ class TrainerTest {
         Trainer.Result rest = resumed.run(null);
         assertEquals(2 * k, rest.finalStep());
 
-        assertArrayEquals(parameterBytes(straight.model()), parameterBytes(resumed.model()), "weights after 2k steps differ");
-        Map<String, long[]> rngA = ModelRngs.capture(straight.model()), rngB = ModelRngs.capture(resumed.model());
+        assertArrayEquals(parameterBytes(vqvae(straight)), parameterBytes(vqvae(resumed)), "weights after 2k steps differ");
+        Map<String, long[]> rngA = ModelRngs.capture(vqvae(straight)), rngB = ModelRngs.capture(vqvae(resumed));
         assertEquals(rngA.keySet(), rngB.keySet());
         for (String name : rngA.keySet()) assertArrayEquals(rngA.get(name), rngB.get(name), "generator of " + name);
         for (int i = k; i < 2 * k; i++) assertEquals(Float.floatToRawIntBits(all.losses()[i]), Float.floatToRawIntBits(rest.losses()[i]), "loss at step " + (i + 1));
-        Map<String, Tensor> a = straight.optimizer().stateDict(), b = resumed.optimizer().stateDict();
+        Map<String, Tensor> a = straight.task().optimizers().get("").stateDict(), b = resumed.task().optimizers().get("").stateDict();
         assertEquals(a.keySet(), b.keySet());
         for (String key : a.keySet()) assertArrayEquals(a.get(key).toData().data() instanceof float[] f ? f : null,
                 b.get(key).toData().data() instanceof float[] g ? g : null, key);
@@ -123,12 +123,13 @@ class TrainerTest {
             assertEquals(2, s.count(), "no temporary directories are left behind");
         }
         Checkpoints.Info info = Checkpoints.info(run);
-        assertEquals(MODEL, info.model());
+        assertEquals(MODEL, info.vqvaeConfig());
+        assertEquals("vqvae", info.modelType());
         assertEquals(config(10), info.train());
         assertEquals(10, info.state().step());
         VqVae loaded = model();
         Checkpoints.loadWeights(loaded, info.directory());
-        assertArrayEquals(parameterBytes(t.model()), parameterBytes(loaded));
+        assertArrayEquals(parameterBytes(vqvae(t)), parameterBytes(loaded));
         assertNotNull(r.lastEval());
         assertTrue(r.lastEval().psnr() > 5 && r.lastEval().psnr() < 100, "psnr " + r.lastEval().psnr());
         assertTrue(r.lastEval().usage() > 0 && r.lastEval().usage() <= 1);
@@ -156,7 +157,8 @@ class TrainerTest {
             }
         });
         assertEquals(40, seen[0]);
-        float first = (r.reconLosses()[0] + r.reconLosses()[1]) / 2, last = (r.reconLosses()[38] + r.reconLosses()[39]) / 2;
+        float[] recon = r.part("recon_loss");
+        float first = (recon[0] + recon[1]) / 2, last = (recon[38] + recon[39]) / 2;
         assertTrue(last < first / 2, "recon loss fell from " + first + " to only " + last);
     }
 
@@ -179,5 +181,9 @@ class TrainerTest {
         assertEquals("TrainConfig: optimizer must be adam or adamw, got sgd", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson("{\"steps\": 10, \"warmup_steps\": 10}"));
         assertTrue(e.getMessage().contains("warmup_steps must be >= 0 and < steps (10)"), e.getMessage());
+    }
+
+    private static VqVae vqvae(Trainer t) {
+        return ((VqVaeTask) t.task()).vqvae();
     }
 }

@@ -1,8 +1,16 @@
 package dev.vq4j.models.vqgan;
 
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.autograd.nn.Init;
+import dev.vq4j.autograd.optim.Optimizer;
+import dev.vq4j.core.DType;
+import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.data.ProceduralImages;
+import dev.vq4j.models.train.Checkpoints;
+import dev.vq4j.models.train.StepStats;
+import dev.vq4j.models.train.TrainConfig;
+import dev.vq4j.models.train.TrainListener;
+import dev.vq4j.models.train.Trainer;
+import dev.vq4j.models.vqvae.QuantizerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,58 +22,82 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A tiny VQGAN trained for a few steps across disc_start, then resumed from a checkpoint. */
+/** A tiny VQGAN trained by the one Trainer across disc_start, stopped, resumed, and compared byte for byte with the straight run. */
 class VqganTrainerTest {
     static final VqganConfig CONFIG = new VqganConfig(32, new int[] {1, 2}, 1, new int[] {}, 8, 8, 16, 16, 3, 3, 0f, false);
-    static final VqganLoss.Options LOSS = new VqganLoss.Options(2, 1f, 2, 3, 8, 1f, 1f, 1f, false, VqganLoss.DiscLoss.HINGE);
-    static final VqganTrainer.Settings SETTINGS = new VqganTrainer.Settings(1e-3, 2, 7);
+    static final VqganLoss.Options LOSS = new VqganLoss.Options(3, 1f, 2, 3, 8, 1f, 1f, 1f, false, VqganLoss.DiscLoss.HINGE);
+    /** k-means init and dead-code restarts: the quantiser's generator is in play, so resume must restore it. */
+    static final VqganSpec SPEC = new VqganSpec(CONFIG, "vq", 0.25, false, QuantizerOptions.DEFAULTS.withDeadCodeThreshold(0.5), LOSS);
+    static final ProceduralImages DATA = new ProceduralImages(5, 16, 16), HELD_OUT = new ProceduralImages(6, 4, 16);
 
-    static VqganTrainer fresh(List<String> messages) {
-        Init.manualSeed(11);
-        return new VqganTrainer(new VqganModel(CONFIG), new VqganLoss(LOSS), new ProceduralImages(5, 8, 16), SETTINGS, messages::add);
+    static TrainConfig config(int steps) {
+        // checkpoint every 2 steps, keep all; eval every 3 steps
+        return new TrainConfig("builtin", 16, 16, 4, steps, 2, "adam", 1e-3, 1e-4, 1, 0, 1.0, 7, 1, 3, 2, 100);
     }
 
     @Test
-    void discriminatorSwitchesOnAtDiscStartAndResumeIsBitIdentical(@TempDir Path dir) throws Exception {
+    void kStepsResumeKStepsEqualsTwoKStraightAcrossDiscStart(@TempDir Path tmp) throws Exception {
+        int k = 3, total = 2 * k; // disc_start 3: the discriminator switches on in the second half
         List<String> messages = new ArrayList<>();
-        VqganTrainer a = fresh(messages);
-        List<VqganTrainer.StepResult> steps = new ArrayList<>();
-        for (int i = 0; i < 2; i++) steps.add(a.step());
-        a.save(dir.resolve("ckpt"));
-        for (int i = 0; i < 2; i++) steps.add(a.step());
-        for (VqganTrainer.StepResult r : steps) System.out.println(r);
-        assertEquals(0f, steps.get(0).discLoss());
-        assertEquals(0f, steps.get(1).discFactor());
-        assertTrue(steps.get(2).discLoss() > 0 && steps.get(3).discLoss() > 0, "discriminator loss after disc_start: " + steps);
-        assertTrue(steps.get(2).dWeight() > 0, "adaptive weight after disc_start");
-        assertEquals(1, messages.stream().filter(m -> m.contains("discriminator switched on")).count(), messages.toString());
-        assertTrue(messages.getFirst().contains("step 2: discriminator switched on (disc_start 2)"), messages.toString());
-        assertTrue(Files.exists(dir.resolve("ckpt/optimizer_disc.safetensors")));
+        Trainer straight = new Trainer(new VqganTask(SPEC, config(total), messages::add), config(total), DATA, HELD_OUT, tmp.resolve("straight"));
+        Trainer.Result all = straight.run(null);
+        assertEquals(total, all.finalStep());
+        assertEquals(List.of("step 4: discriminator switched on (disc_start 3)"), messages);
+        assertTrue(all.part("d_loss")[k] > 0 && Float.isNaN(all.part("d_loss")[k - 1]), "d_loss only after disc_start");
+        assertTrue(all.part("d_weight")[k] > 0, "adaptive weight after disc_start");
 
-        VqganTrainer b = VqganTrainer.resume(dir.resolve("ckpt"), new ProceduralImages(5, 8, 16), SETTINGS, m -> {});
-        assertEquals(2, b.stepCount());
-        List<VqganTrainer.StepResult> resumed = List.of(b.step(), b.step());
-        // two resumes from one checkpoint agree bit for bit
-        VqganTrainer c = VqganTrainer.resume(dir.resolve("ckpt"), new ProceduralImages(5, 8, 16), SETTINGS, m -> {});
-        assertEquals(resumed, List.of(c.step(), c.step()));
-        // against the uninterrupted run: equal to float rounding (KNOWN: last-bit differences, ~1e-7 relative; see the report)
-        for (int i = 0; i < 2; i++) {
-            VqganTrainer.StepResult u = steps.get(2 + i), r = resumed.get(i);
-            assertEquals(u.step(), r.step());
-            assertEquals(u.aeLoss(), r.aeLoss(), 1e-5f * Math.abs(u.aeLoss()));
-            assertEquals(u.discLoss(), r.discLoss(), 1e-5f * Math.abs(u.discLoss()));
+        Trainer first = new Trainer(new VqganTask(SPEC, config(total), m -> {}), config(total), DATA, HELD_OUT, tmp.resolve("split"));
+        first.run(new TrainListener() {
+            @Override
+            public void onStep(StepStats s) {
+                if (s.step() == k) first.requestStop();
+            }
+        });
+        Trainer resumed = new Trainer(new VqganTask(SPEC, config(total), m -> {}), config(total), DATA, HELD_OUT, tmp.resolve("split"));
+        resumed.resumeFrom(Checkpoints.resolve(tmp.resolve("split").resolve("checkpoints/step-00000003")));
+        assertEquals(k, resumed.step());
+        Trainer.Result rest = resumed.run(null);
+
+        for (int i = k; i < total; i++) assertEquals(Float.floatToRawIntBits(all.losses()[i]), Float.floatToRawIntBits(rest.losses()[i]), "loss at step " + (i + 1));
+        assertBytesEqual(straight.task().model().stateDict(), resumed.task().model().stateDict(), "weights");
+        assertTrue(straight.task().model().stateDict().containsKey("loss.discriminator.main.0.weight"));
+        assertFalse(straight.task().model().stateDict().keySet().stream().anyMatch(n -> n.startsWith("loss.perceptual_loss.")), "no random LPIPS in checkpoints");
+        for (String name : List.of("", "disc")) {
+            Optimizer a = straight.task().optimizers().get(name), b = resumed.task().optimizers().get(name);
+            assertBytesEqual(a.stateDict(), b.stateDict(), "optimizer '" + name + "'");
         }
-        VqganTrainer bb = b;
-        b = c;
-        a = bb;
-        Map<String, Tensor> wa = a.weights(), wb = b.weights();
-        assertEquals(wa.keySet(), wb.keySet());
-        assertTrue(wa.containsKey("loss.discriminator.main.0.weight"));
-        for (String k : wa.keySet()) {
-            if (wa.get(k).dtype() == dev.vq4j.core.DType.FLOAT32) assertArrayEquals(wa.get(k).contiguous().toFloatArray(), wb.get(k).contiguous().toFloatArray(), k);
-            else assertArrayEquals(wa.get(k).contiguous().toLongArray(), wb.get(k).contiguous().toLongArray(), k);
+        Path cp = Checkpoints.resolve(tmp.resolve("straight"));
+        for (String f : List.of("model.safetensors", "optimizer.safetensors", "optimizer_disc.safetensors", "config.json", "trainer_state.json"))
+            assertTrue(Files.isRegularFile(cp.resolve(f)), f);
+        assertTrue(Files.isRegularFile(tmp.resolve("straight/samples/step-00000006.png")), "PNG grid at the evaluation");
+        assertTrue(all.lastEval().terms().containsKey("l1") && all.lastEval().terms().containsKey("g_loss"), all.lastEval().terms().toString());
+
+        // the checkpoint loads as a tokenizer: encode then decode is reconstruct
+        try (ImageTokenizer tok = ImageTokenizer.load(tmp.resolve("straight"))) {
+            assertEquals("vqgan", tok.modelType());
+            Tensor x = HELD_OUT.batch(new int[] {0, 1});
+            ImageTokenizer.Reconstruction r = tok.reconstructImages(x);
+            assertArrayEquals(r.codes().toLongArray(), tok.encodeImages(x).toLongArray());
+            assertArrayEquals(r.images().toFloatArray(), tok.decodeCodes(tok.encodeImages(x)).toFloatArray());
+            ImageTokenizer trained = straight.task().tokenizer();
+            assertArrayEquals(trained.reconstructImages(x).images().toFloatArray(), r.images().toFloatArray(), "loaded = trained");
+        }
+    }
+
+    static void assertBytesEqual(Map<String, Tensor> a, Map<String, Tensor> b, String what) {
+        assertEquals(a.keySet(), b.keySet(), what);
+        for (String key : a.keySet()) {
+            Tensor x = a.get(key), y = b.get(key);
+            if (x.dtype() == DType.FLOAT32) {
+                float[] fx = x.contiguous().toFloatArray(), fy = y.contiguous().toFloatArray();
+                for (int i = 0; i < fx.length; i++)
+                    assertEquals(Float.floatToRawIntBits(fx[i]), Float.floatToRawIntBits(fy[i]), what + " " + key + "[" + i + "]");
+            } else {
+                assertArrayEquals(x.contiguous().to(DType.INT64).toLongArray(), y.contiguous().to(DType.INT64).toLongArray(), what + " " + key);
+            }
         }
     }
 }

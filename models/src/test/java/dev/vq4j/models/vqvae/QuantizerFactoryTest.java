@@ -7,7 +7,9 @@ import dev.vq4j.models.quant.FiniteScalarQuantizer;
 import dev.vq4j.models.quant.LookupFreeQuantizer;
 import dev.vq4j.models.quant.ResidualVectorQuantizer;
 import dev.vq4j.models.quant.VectorQuantizer;
+import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.train.Checkpoints;
+import dev.vq4j.models.train.VqVaeTask;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.Trainer;
 import org.junit.jupiter.api.Test;
@@ -50,16 +52,15 @@ class QuantizerFactoryTest {
             Trainer t = new Trainer(Trainer.newModel(c, 3), train(3), DATA, DATA, run);
             Trainer.Result r = t.run(null);
             assertEquals(3, r.finalStep());
-            assertInstanceOf(e.getValue(), t.model().quantizer(), e.getKey());
+            VqVae trained = ((VqVaeTask) t.task()).vqvae();
+            assertInstanceOf(e.getValue(), trained.quantizer(), e.getKey());
             assertTrue(r.lastEval().usage() > 0, e.getKey());
             Checkpoints.Info info = Checkpoints.info(run);
-            assertEquals(c, info.model(), e.getKey());
-            VqVae loaded = Checkpoints.loadModel(info.directory());
+            assertEquals(c, info.vqvaeConfig(), e.getKey());
+            ImageTokenizer loaded = ImageTokenizer.load(run);
             Tensor x = DATA.batch(new int[] {0, 1});
-            t.model().eval();
-            loaded.eval();
-            assertArrayEquals(t.model().encode(x).toLongArray(), loaded.encode(x).toLongArray(), e.getKey());
-            assertArrayEquals(t.model().forward(x).toFloatArray(), loaded.forward(x).toFloatArray(), e.getKey());
+            assertArrayEquals(trained.encodeImages(x).toLongArray(), loaded.encodeImages(x).toLongArray(), e.getKey());
+            assertArrayEquals(trained.reconstructImages(x).images().toFloatArray(), loaded.reconstructImages(x).images().toFloatArray(), e.getKey());
         }
     }
 

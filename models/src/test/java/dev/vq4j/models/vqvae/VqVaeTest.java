@@ -27,10 +27,12 @@ class VqVaeTest {
             assertArrayEquals(new int[] {2, 3, 16, 16}, out.reconstruction().shape());
             assertArrayEquals(new int[] {2, 4, 16 / f, 16 / f}, out.quantized().quantized().shape());
             assertEquals(0, out.quantized().loss().dim());
-            Tensor codes = m.encode(x);
+            Tensor codes = m.encodeImages(x);
             assertArrayEquals(new int[] {2, 16 / f, 16 / f}, codes.shape());
-            Tensor decoded = m.decode(codes);
-            assertArrayEquals(out.reconstruction().toFloatArray(), decoded.toFloatArray(), 1e-5f, "decode(encode(x)) = forward(x)");
+            assertArrayEquals(new int[] {16 / f, 16 / f}, m.codeGridShape(16, 16));
+            Tensor decoded = m.decodeCodes(codes);
+            assertArrayEquals(out.reconstruction().clamp(0f, 1f).toFloatArray(), decoded.toFloatArray(), 1e-5f, "decode(encode(x)) = forward(x) clamped");
+            assertArrayEquals(decoded.toFloatArray(), m.reconstructImages(x).images().toFloatArray(), "reconstructImages = decodeCodes(encodeImages)");
         }
     }
 
@@ -74,7 +76,7 @@ class VqVaeTest {
         assertTrue(e.getMessage().contains("18x16 px cannot be downsampled by 4"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> m.forwardAll(Tensor.zeros(3, 16, 16)));
         assertTrue(e.getMessage().contains("expected images [N, C, H, W], got [3, 16, 16]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> m.decode(Tensor.zeros(1, 4, 4)));
+        e = assertThrows(IllegalArgumentException.class, () -> m.decodeCodes(Tensor.zeros(1, 4, 4)));
         assertTrue(e.getMessage().contains("expected integer codes"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new VqVae(tiny(2), new TestQuantizer(8, 5, 0.25f)));
         assertTrue(e.getMessage().contains("has dim 5, the config's code_dim is 4"), e.getMessage());
