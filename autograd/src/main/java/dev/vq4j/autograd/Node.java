@@ -35,8 +35,10 @@ public final class Node {
         inputs = null;
     }
 
+    /** PyTorch's style of name, as printed in a tensor's {@code grad_fn=<...>}: {@code AddBackward0}. */
     @Override
     public String toString() {
-        return name + "Backward";
+        String n = TensorFormatter.gradFnName(name);
+        return n == null ? "Backward" : n;
     }
 }

@@ -830,19 +830,14 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The text PyTorch prints for this tensor ({@code str(t)}), e.g.
+     * {@code tensor([ 1.5000, -2.2500], requires_grad=True)}: aligned rows, more than 1000 elements
+     * elided with {@code ...}, dtype, device and autograd suffixes. See {@link TensorFormatter}.
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("tensor(");
-        if (buffer.isClosed()) return sb.append("<released> ").append(shapeString()).append(")").toString();
-        if (numel() <= 64) {
-            float[] v = toFloatArray();
-            sb.append(Arrays.toString(v));
-        } else sb.append("...");
-        sb.append(", shape=").append(shapeString());
-        if (dtype() != DType.FLOAT32) sb.append(", dtype=").append(dtype().torchName());
-        if (!device().equals(Device.CPU)) sb.append(", device=").append(device());
-        if (gradFn != null) sb.append(", grad_fn=").append(gradFn);
-        else if (requiresGrad) sb.append(", requires_grad=True");
-        return sb.append(")").toString();
+        if (buffer.isClosed()) return "tensor(<released> " + shapeString() + ")";
+        return TensorFormatter.format(this);
     }
 }
