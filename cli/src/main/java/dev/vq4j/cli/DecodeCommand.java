@@ -67,8 +67,8 @@ final class DecodeCommand implements Command {
         int k = loaded.model().codebookSize(), stages = loaded.model().quantizer().codesPerPosition();
         int rank = stages == 1 ? 3 : 4;
         if (shape.length != rank || shape[0] < 1 || (rank == 4 && shape[3] != stages))
-            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + ": this " + loaded.model().modelType() + " expects "
-                    + (rank == 3 ? "[images, height, width]" : "[images, height, width, " + stages + "]") + " as vq4j encode writes");
+            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + ": expected "
+                    + (rank == 3 ? "[images, height, width]" : "[images, height, width, " + stages + "]") + " as vq4j encode writes for this " + loaded.model().modelType());
         for (long c : codes)
             if (c < (rank == 4 ? -1 : 0) || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
         Tensor images = loaded.model().decodeCodes(Tensor.ofLongs(codes, shape));

@@ -40,11 +40,11 @@ final class ReconstructCommand implements Command {
     public int run(Options options, PrintStream out) {
         List<String> inputs = new ArrayList<>(options.positional());
         String outName = options.string("out");
+        if (outName == null && inputs.size() == 1) throw new UsageException("give the output too: reconstruct IN.png OUT.png (or --out OUT.png)");
         if (outName == null) outName = inputs.size() >= 2 ? inputs.removeLast() : "reconstructions.png";
-        if (inputs.size() == 1 && options.string("out") == null)
-            throw new UsageException("give the output too: reconstruct IN.png OUT.png (or --out OUT.png)");
         Path png = Path.of(outName);
-        if (!png.getFileName().toString().endsWith(".png")) throw new UsageException("the output must end in .png, got " + png);
+        if (!png.getFileName().toString().endsWith(".png"))
+            throw new UsageException((options.string("out") != null ? "--out" : "the output") + " must end in .png, got " + png);
         Loaded loaded = Loaded.from(options);
         ImageDataset data = loaded.images(options, inputs);
         Tensor images = data.batch(Loaded.range(0, data.size()));

@@ -183,6 +183,10 @@ final class TrainCommand implements Command {
                     default -> t;
                 }).put(s.keyFor(modelType), parse(s, v));
             }
+            if (modelType.equals("vqgan")) {
+                VqganDefaults.putQuantizerIfUnset(m);
+                VqganDefaults.putCodebookIfUnset(m);
+            }
             try {
                 train = TrainConfig.fromMap(t);
                 sections = modelSections(modelType, m, l, train);

@@ -55,7 +55,7 @@ class CommandsTest {
         usageError("is not valid JSON", "train", "--config", tmp.resolve("broken.json").toString());
         usageError("checkpoint " + tmp.resolve("missing") + " does not exist", "train", "--resume", tmp.resolve("missing").toString());
         usageError("--hidden cannot change when resuming", "train", "--resume", tmp.toString(), "--hidden", "8");
-        usageError("--checkpoint DIR is required", "encode");
+        usageError("--checkpoint is required", "encode");
         usageError("does not exist", "encode", "--checkpoint", tmp.resolve("missing").toString());
         usageError("is not a checkpoint", "eval", "--checkpoint", tmp.toString());
         usageError("--out must end in .npy or .safetensors", "encode", "--checkpoint", tmp.toString(), "--out", "codes.txt");
@@ -66,7 +66,7 @@ class CommandsTest {
         usageError("--out must end in .png", "reconstruct", "--checkpoint", tmp.toString(), "--out", "x.jpg");
         usageError("--batch must be >= 1, got 0", "eval", "--checkpoint", tmp.toString(), "--batch", "0");
         usageError("--steps must be >= 1 or auto, got 0", "demo", "--steps", "0");
-        usageError("takes no arguments", "eval", "extra");
+        usageError("takes no arguments", "train", "extra");
     }
 
     @Test

@@ -104,7 +104,7 @@ class DataAndQuantizerOptionsTest {
         Files.write(mnist.resolve("t10k-images-idx3-ubyte"), idx(3, 28, 28));
         Result r = train(tmp.resolve("m"), "--data", "mnist:" + mnist, "--eval-images", "2");
         assertEquals(0, r.status(), r.err());
-        assertEquals(1, Checkpoints.info(tmp.resolve("m")).model().imageChannels(), "grey images make a 1-channel model");
+        assertEquals(1, Checkpoints.info(tmp.resolve("m")).vqvaeConfig().imageChannels(), "grey images make a 1-channel model");
         assertTrue(r.out().contains("on 2 images"), r.out());
         r = train(tmp.resolve("m2"), "--data", "mnist:" + mnist.resolve("train-images-idx3-ubyte"), "--eval-images", "2");
         assertEquals(0, r.status(), r.err());
@@ -128,7 +128,7 @@ class DataAndQuantizerOptionsTest {
                 "--residual-layers", "1", "--warmup", "0", "--image-size", "8", "--train-images", "8", "--eval-images", "4",
                 "--quantizer", "fsq", "--levels", "4,3,3");
         assertEquals(0, r.status(), r.err());
-        VqVaeConfig fsq = Checkpoints.info(tmp.resolve("f")).model();
+        VqVaeConfig fsq = Checkpoints.info(tmp.resolve("f")).vqvaeConfig();
         assertEquals(List.of(4, 3, 3), fsq.options().levels());
         assertEquals(3, fsq.codeDim());
         assertEquals(36, fsq.codebookSize());
@@ -136,7 +136,7 @@ class DataAndQuantizerOptionsTest {
         r = train(tmp.resolve("e"), "--image-size", "8", "--train-images", "8", "--eval-images", "4", "--quantizer", "ema",
                 "--dead-code-threshold", "1.5", "--kmeans-init", "2", "--ema-decay", "0.9", "--cosine");
         assertEquals(0, r.status(), r.err());
-        VqVaeConfig ema = Checkpoints.info(tmp.resolve("e")).model();
+        VqVaeConfig ema = Checkpoints.info(tmp.resolve("e")).vqvaeConfig();
         assertEquals("ema", ema.quantizer());
         assertEquals(1.5, ema.options().deadCodeThreshold());
         assertEquals(2, ema.options().kmeansIters());

@@ -55,12 +55,12 @@ class DeviceOptionTest {
     @Test
     void vqganTrainsOnOpenCl(@TempDir Path tmp) {
         DeviceTesting.require(new Device("opencl", 0));
-        Result r = run("train", "--model", "vqgan", "--device", "opencl", "--steps", "3", "--ch", "32", "--ch-mult", "1,2", "--z", "8",
-                "--codebook-size", "16", "--image-size", "16", "--count", "8", "--batch", "2", "--disc-start", "2", "--disc-ndf", "8",
-                "--disc-layers", "2", "--checkpoint-every", "3", "--sample-every", "3", "--out", tmp.resolve("run").toString());
+        Result r = run("train", "--model", "vqgan", "--device", "opencl", "--steps", "3", "--ch", "32", "--ch-mult", "1,2", "--z-channels", "8",
+                "--code-dim", "8", "--codebook-size", "16", "--image-size", "16", "--train-images", "8", "--eval-images", "4", "--batch", "2", "--disc-start", "2",
+                "--disc-ndf", "8", "--disc-layers", "2", "--warmup", "1", "--out", tmp.resolve("run").toString());
         assertEquals(0, r.status(), r.err() + r.out());
-        assertTrue(r.out().contains("step 2: discriminator switched on (disc_start 2)"), r.out());
-        assertTrue(Files.exists(tmp.resolve("run/samples/step-000003.png")));
+        assertTrue(r.out().contains("step 3: discriminator switched on (disc_start 2)"), r.out());
+        assertTrue(Files.exists(tmp.resolve("run/samples/step-00000003.png")));
     }
 
     @Test

@@ -1,8 +1,10 @@
 package dev.vq4j.models.train;
 
+import dev.vq4j.core.io.Json;
 import dev.vq4j.models.vqgan.VqganModel;
 import dev.vq4j.models.vqgan.VqganSpec;
 import dev.vq4j.models.vqgan.VqganTask;
+import dev.vq4j.models.vqvae.JsonWriter;
 import dev.vq4j.models.vqvae.VqVae;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 
@@ -23,7 +25,9 @@ public final class TrainingTasks {
      * @param sections the {@code model} section, and {@code loss} for VQGAN (as in config.json)
      * @param messages one-line notices during training (e.g. "discriminator switched on")
      */
-    public static TrainingTask create(String modelType, Map<String, Object> sections, TrainConfig train, Consumer<String> messages) {
+    public static TrainingTask create(String modelType, Map<String, Object> given, TrainConfig train, Consumer<String> messages) {
+        @SuppressWarnings("unchecked") // sections as config.json will hold them (integers as Long), whoever built them
+        Map<String, Object> sections = (Map<String, Object>) Json.parse(JsonWriter.pretty(given));
         return switch (modelType) {
             case VqVae.MODEL_TYPE -> VqVaeTask.create(VqVaeConfig.fromMap(sections.get("model")), train);
             case VqganModel.MODEL_TYPE -> new VqganTask(VqganSpec.fromMaps(sections.get("model"), sections.get("loss")), train, messages);

@@ -1,5 +1,7 @@
 package dev.vq4j.models.vqgan;
 
+import dev.vq4j.models.vqvae.QuantizerOptions;
+
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,43 @@ public final class VqganDefaults {
 
     private VqganDefaults() {}
 
+    /**
+     * The default quantiser and its settings, when none was chosen (call after the config file and
+     * flags are in): a chosen {@code quantizer} keeps its own defaults.
+     */
+    public static void putQuantizerIfUnset(Map<String, Object> model) {
+        if (model.containsKey("quantizer")) return;
+        model.put("quantizer", QUANTIZER);
+        model.putIfAbsent("legacy", false);
+        model.putIfAbsent("kmeans_iters", (long) KMEANS_ITERS);
+        model.putIfAbsent("dead_code_threshold", DEAD_CODE_THRESHOLD);
+    }
+
+    /**
+     * The codebook's size and dimension when not given, as for a VQ-VAE: fsq follows its levels, lfq
+     * has 2^embed_dim codes (embed_dim 16 by default), the others 1024 codes of dimension 64.
+     */
+    public static void putCodebookIfUnset(Map<String, Object> model) {
+        String kind = String.valueOf(model.getOrDefault("quantizer", QUANTIZER));
+        switch (kind) {
+            case "fsq" -> {
+                List<?> levels = model.get("levels") instanceof List<?> l ? l : QuantizerOptions.DEFAULT_LEVELS;
+                long codes = 1;
+                for (Object v : levels) codes *= v instanceof Number n ? Math.max(1, n.longValue()) : 1;
+                model.putIfAbsent("embed_dim", (long) levels.size());
+                model.putIfAbsent("n_embed", codes);
+            }
+            case "lfq" -> {
+                model.putIfAbsent("embed_dim", 16L);
+                if (model.get("embed_dim") instanceof Number d && d.longValue() >= 1 && d.longValue() <= 30) model.putIfAbsent("n_embed", 1L << d.longValue());
+            }
+            default -> {
+                model.putIfAbsent("embed_dim", 64L);
+                model.putIfAbsent("n_embed", 1024L);
+            }
+        }
+    }
+
     /** Puts the defaults into the model, loss and train sections (keys already there are replaced). */
     public static void putInto(Map<String, Object> model, Map<String, Object> loss, Map<String, Object> train) {
         model.put("ch", 64L);
@@ -26,13 +65,7 @@ public final class VqganDefaults {
         model.put("num_res_blocks", 1L);
         model.put("attn_resolutions", List.of());
         model.put("z_channels", 64L);
-        model.put("embed_dim", 64L);
-        model.put("n_embed", 1024L);
         model.put("dropout", 0.0);
-        model.put("quantizer", QUANTIZER);
-        model.put("legacy", false);
-        model.put("kmeans_iters", (long) KMEANS_ITERS);
-        model.put("dead_code_threshold", DEAD_CODE_THRESHOLD);
         loss.put("disc_start", DISC_START);
         loss.put("disc_weight", 0.8);
         train.put("lr", LR);
