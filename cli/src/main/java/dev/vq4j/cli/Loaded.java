@@ -3,6 +3,7 @@ package dev.vq4j.cli;
 import dev.vq4j.autograd.Shaping;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.models.ImageTokenizer;
+import dev.vq4j.models.data.DataSources;
 import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.data.Images;
 import dev.vq4j.models.train.Checkpoints;
@@ -77,7 +78,12 @@ record Loaded(Path source, ImageTokenizer model, TrainConfig train) {
         String data = options.string("data") != null ? options.string("data") : "builtin";
         int count = options.integer("count");
         if (count < 0) throw new UsageException("--count must be >= 0, got " + count);
-        ImageDataset d = DataSources.open(data, size, count, seed, false, options.flag("skip-bad-files"));
+        ImageDataset d;
+        try {
+            d = DataSources.open(data, size, count, seed, false, options.flag("skip-bad-files"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         check(d.channels(), d.height(), d.width(), d.describe());
         return d;
     }

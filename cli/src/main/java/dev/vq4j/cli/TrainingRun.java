@@ -1,5 +1,6 @@
 package dev.vq4j.cli;
 
+import dev.vq4j.models.data.DataSources;
 import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.train.Checkpoints;
 import dev.vq4j.models.train.NonFiniteLossException;
@@ -23,11 +24,19 @@ final class TrainingRun {
 
     /** Opens the data the train config names; the model's image channels follow the data's. */
     static ImageDataset trainData(TrainConfig t) {
-        return DataSources.train(t);
+        try {
+            return DataSources.train(t);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static ImageDataset heldOutData(TrainConfig t) {
-        return DataSources.heldOut(t);
+        try {
+            return DataSources.heldOut(t);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     static Outcome run(TrainingTask task, TrainConfig t, ImageDataset train, ImageDataset heldOut, Path runDir, Path resumeFrom, PrintStream out) {

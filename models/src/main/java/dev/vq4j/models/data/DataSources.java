@@ -1,11 +1,5 @@
-package dev.vq4j.cli;
+package dev.vq4j.models.data;
 
-import dev.vq4j.models.data.Cifar10;
-import dev.vq4j.models.data.ImageDataset;
-import dev.vq4j.models.data.ImageFolderDataset;
-import dev.vq4j.models.data.MnistIdx;
-import dev.vq4j.models.data.ProceduralImages;
-import dev.vq4j.models.data.Subset;
 import dev.vq4j.models.train.TrainConfig;
 
 import java.io.IOException;
@@ -15,7 +9,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Turns a {@code --data} value into a dataset; the one place to wire a new source.
+ * Turns a {@code --data} value into a dataset; the one place to wire a new source. Bad values and
+ * unreadable sources are {@link IllegalArgumentException}s whose message names the value and the file.
  * <ul>
  *   <li>{@code builtin}: generated images ({@link ProceduralImages}); held-out images use another seed.</li>
  *   <li>{@code folder:PATH}: every PNG/JPEG under PATH ({@link ImageFolderDataset}), resized so the shorter
@@ -28,23 +23,23 @@ import java.util.stream.Stream;
  *       training, {@code test_batch.bin} held out), or one batch file split as for MNIST. 32×32 RGB.</li>
  * </ul>
  */
-final class DataSources {
+public final class DataSources {
     private DataSources() {}
 
     private static final String KINDS = "builtin, folder:PATH, mnist:PATH or cifar10:PATH";
 
     /** Built-in held-out images come from another seed than the training images. */
-    static long heldOutSeed(long seed) {
+    public static long heldOutSeed(long seed) {
         return seed ^ 0x0E7A1_5EEDL;
     }
 
     /** The training images a train config names. */
-    static ImageDataset train(TrainConfig t) {
+    public static ImageDataset train(TrainConfig t) {
         return split(t, true);
     }
 
     /** The held-out images a train config names; null when eval_images is 0. */
-    static ImageDataset heldOut(TrainConfig t) {
+    public static ImageDataset heldOut(TrainConfig t) {
         return t.evalImages() == 0 ? null : split(t, false);
     }
 
@@ -81,12 +76,12 @@ final class DataSources {
      * @param count for generated data: how many images; for files: at most this many (0 = all)
      * @param train whether these are training images (random crops and flips where the source supports them)
      */
-    static ImageDataset open(String spec, int imageSize, int count, long seed, boolean train, boolean skipBadFiles) {
+    public static ImageDataset open(String spec, int imageSize, int count, long seed, boolean train, boolean skipBadFiles) {
         Source s = Source.parse(spec);
         return switch (s.kind()) {
             case "builtin" -> {
-                if (count < 1) throw new UsageException("built-in data needs a positive image count, got " + count);
-                if (imageSize < 8) throw new UsageException("built-in images need --image-size >= 8, got " + imageSize);
+                if (count < 1) throw new IllegalArgumentException("built-in data needs a positive image count, got " + count);
+                if (imageSize < 8) throw new IllegalArgumentException("built-in images need --image-size >= 8, got " + imageSize);
                 yield new ProceduralImages(seed, count, imageSize);
             }
             case "folder" -> {
@@ -106,22 +101,22 @@ final class DataSources {
     /** A parsed {@code --data} value; PATH exists. */
     private record Source(String spec, String kind, Path path) {
         static Source parse(String spec) {
-            if (spec == null || spec.isBlank()) throw new UsageException("--data needs a value: " + KINDS);
+            if (spec == null || spec.isBlank()) throw new IllegalArgumentException("--data needs a value: " + KINDS);
             int colon = spec.indexOf(':');
             String kind = colon < 0 ? spec : spec.substring(0, colon), path = colon < 0 ? null : spec.substring(colon + 1);
             switch (kind) {
                 case "builtin" -> {
-                    if (path != null) throw new UsageException("--data builtin takes no path, got '" + spec + "'");
+                    if (path != null) throw new IllegalArgumentException("--data builtin takes no path, got '" + spec + "'");
                     return new Source(spec, kind, null);
                 }
                 case "folder", "mnist", "cifar10" -> {
-                    if (path == null || path.isBlank()) throw new UsageException("--data " + kind + ":PATH needs a path after the colon");
+                    if (path == null || path.isBlank()) throw new IllegalArgumentException("--data " + kind + ":PATH needs a path after the colon");
                     Path p = Path.of(path);
-                    if (!Files.exists(p)) throw new UsageException("--data " + spec + ": " + path + " does not exist");
-                    if (kind.equals("folder") && !Files.isDirectory(p)) throw new UsageException("--data " + spec + ": " + path + " is not a directory");
+                    if (!Files.exists(p)) throw new IllegalArgumentException("--data " + spec + ": " + path + " does not exist");
+                    if (kind.equals("folder") && !Files.isDirectory(p)) throw new IllegalArgumentException("--data " + spec + ": " + path + " is not a directory");
                     return new Source(spec, kind, p);
                 }
-                default -> throw new UsageException("unknown --data '" + spec + "' (expected " + KINDS + ")");
+                default -> throw new IllegalArgumentException("unknown --data '" + spec + "' (expected " + KINDS + ")");
             }
         }
     }
@@ -135,7 +130,7 @@ final class DataSources {
         try {
             return r.read();
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new UsageException("--data " + s.spec() + ": " + e.getMessage());
+            throw new IllegalArgumentException("--data " + s.spec() + ": " + e.getMessage());
         }
     }
 
@@ -150,10 +145,10 @@ final class DataSources {
                 String n = p.getFileName().toString();
                 return n.startsWith(prefix) && n.contains(marker);
             }).sorted().toList();
-            if (found.isEmpty()) throw new UsageException("--data " + s.spec() + ": no " + prefix + "-" + marker + "[.gz] file in " + s.path());
+            if (found.isEmpty()) throw new IllegalArgumentException("--data " + s.spec() + ": no " + prefix + "-" + marker + "[.gz] file in " + s.path());
             return found.getFirst();
         } catch (IOException e) {
-            throw new UsageException("--data " + s.spec() + ": cannot list " + s.path() + " (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("--data " + s.spec() + ": cannot list " + s.path() + " (" + e.getMessage() + ")");
         }
     }
 
@@ -166,7 +161,7 @@ final class DataSources {
     private static ImageDataset holdOutTail(ImageDataset d, int held, boolean train) {
         if (held == 0) return d; // nothing held out: train on everything (the held-out side is not opened)
         if (held >= d.size())
-            throw new UsageException(d.describe() + " has " + d.size() + " images; holding out --eval-images " + held + " leaves none to train on");
+            throw new IllegalArgumentException(d.describe() + " has " + d.size() + " images; holding out --eval-images " + held + " leaves none to train on");
         return train ? new Subset(d, 0, d.size() - held, "training") : new Subset(d, d.size() - held, held, "held-out");
     }
 }
