@@ -88,7 +88,7 @@ final class DemoCommand implements Command {
         double deadCode = options.number("dead-code-threshold");
         if (!(deadCode >= 0) || !Double.isFinite(deadCode)) throw new UsageException("--dead-code-threshold must be a number >= 0, got " + options.string("dead-code-threshold"));
         VqVaeConfig model = new VqVaeConfig(3, 64, 32, 2, 4, "vq", 128, 16, 0.25, false).withOptions(QuantizerOptions.DEFAULTS.withDeadCodeThreshold(deadCode));
-        InfoCommand.print(out);
+        InfoCommand.print(out, false);
         out.println();
         if (auto) {
             double rate = measureStepsPerSecond(model, size, batch);

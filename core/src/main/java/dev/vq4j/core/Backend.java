@@ -5,14 +5,21 @@ package dev.vq4j.core;
  * out, and a small set of kernels from which every tensor op is built. A GPU backend implements
  * the same methods with its buffers living on the device; nothing here assumes host memory.
  *
+ * <p>There are 29 kernels, one per {@link Kernel} value: data movement (copy, fill), elementwise
+ * (unary, binary, where), reduce, matmul, convolution (conv2d and its two gradients), pooling,
+ * resampling and padding with their adjoints, indexing (indexSelect, indexAdd, gather, scatterAdd),
+ * the fused kernels (nearestCodes, attention, groupNorm, softmax and their backwards) and adamStep.
+ *
  * <p>Conventions shared by every kernel:
  * <ul>
  *   <li>Inputs are {@link View}s with arbitrary strides (0 for broadcast dims); outputs are views too,
  *       usually contiguous, and never alias an input unless the method says so.</li>
  *   <li>Shapes have been checked by the caller: a kernel may assume they agree.</li>
- *   <li>A backend that lacks a kernel answers {@code false} from {@link #supports}; calling it anyway
- *       throws {@link UnsupportedOperationException} naming the backend and the kernel.</li>
- *   <li>Results are bit-identical from run to run at the same thread count.</li>
+ *   <li>Every backend runs every kernel. {@link #supports} says whether it runs a kernel with code of
+ *       its own; a kernel it does not support natively runs on its fallback ({@link #describeFallback}),
+ *       with the same result up to the tolerances the kernel tests state.</li>
+ *   <li>Results are bit-identical from run to run at the same thread count, except the device
+ *       backends' indexAdd and scatterAdd, which accumulate with float atomics.</li>
  * </ul>
  */
 public interface Backend {
@@ -27,12 +34,27 @@ public interface Backend {
         return 0;
     }
 
-    /** One line for {@code vq4j info}: what hardware and which code path. */
+    /** One line saying what hardware and which code path, for logs and test reports. */
     default String describe() {
         return name();
     }
 
+    /**
+     * Whether this backend runs {@code kernel} with code of its own ("natively"): the reference backend
+     * every kernel; the cpu backend the kernels it has Vector API code for; a device backend the kernels
+     * it launches a device kernel for. A call of a kernel this answers {@code false} for still works: the
+     * backend hands it to its fallback ({@link #describeFallback}). A native kernel may still hand over
+     * single calls its code does not cover (another dtype, a rare size); the backend says which.
+     */
     boolean supports(Kernel kernel);
+
+    /**
+     * What runs the kernels this backend does not {@linkplain #supports support} natively, in words for
+     * {@code vq4j info}; null when there is nothing to fall back to (the reference backend).
+     */
+    default String describeFallback() {
+        return null;
+    }
 
     // ---- memory ---------------------------------------------------------------------------------
 

@@ -9,12 +9,16 @@ import dev.vq4j.core.ReduceOp;
 import dev.vq4j.core.UnaryOp;
 import dev.vq4j.core.UpsampleMode;
 import dev.vq4j.core.View;
+import dev.vq4j.core.Kernel;
+import dev.vq4j.kernels.device.DeviceCheck;
 import dev.vq4j.kernels.device.DeviceKernelBackend;
+import dev.vq4j.kernels.device.KernelCalls;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,6 +58,23 @@ class CudaLaunchContractTest {
         }
         be.where(of(DType.BOOL, 6, 7), f32(6, 7), f32(6, 7), f32(6, 7));
         assertTrue(api.launched.containsAll(List.of("fill_f32", "unary_f32", "binary_f32", "where_f32", "copy_u8_i64")), api.launched.toString());
+    }
+
+    /**
+     * {@code supports(kernel)} is true for every kernel on CUDA, and an ordinary call of each (KernelCalls, the
+     * calls OpenClSupportsTest runs on a device) launches kernels that match the PTX and never takes the host fallback.
+     */
+    @Test
+    void everyKernelIsSupportedAndItsCallLaunchesWithoutFallingBack() {
+        DeviceCheck c = new DeviceCheck(be, 3);
+        for (Kernel k : Kernel.values()) {
+            assertTrue(be.supports(k), k.id());
+            KernelCalls.Call call = KernelCalls.prepare(k, c);
+            int launched = api.launches;
+            call.onDevice().run();
+            for (Kernel o : Kernel.values()) assertEquals(0, be.hostCalls(o), k.id() + " sent a " + o.id() + " call to the host");
+            assertTrue(api.launches > launched || k == Kernel.COPY, k.id() + " launched nothing");
+        }
     }
 
     /** Whatever the other groups launch today (nothing where they still fall back) must match the PTX too. */

@@ -21,6 +21,8 @@ final class RecordingCudaApi implements DeviceApi {
     final Device device;
     private final Map<String, List<CudaPtx.Param>> signatures;
     final Set<String> launched = new TreeSet<>();
+    /** Launches recorded, repeats included. */
+    int launches;
 
     RecordingCudaApi(Device device, Map<String, List<CudaPtx.Param>> signatures) {
         this.device = device;
@@ -50,5 +52,6 @@ final class RecordingCudaApi implements DeviceApi {
         CudaLaunch.geometry(kernel, global, local, new int[3], new int[3]);
         CudaArgs.kernelParams(CudaArgs.values(kernel, device, signatures.get(kernel), args));
         launched.add(kernel);
+        launches++;
     }
 }

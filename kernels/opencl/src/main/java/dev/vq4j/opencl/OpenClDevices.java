@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The OpenCL devices of this machine, numbered across platforms in platform order
  * ({@code opencl:0} is the first device of the first platform), and why there are none when
- * the driver or library is missing.
+ * the driver or library is missing. JOCL is not touched when {@link OpenClLibrary} finds no OpenCL
+ * library (its native code would print the failure to stdout).
  */
 public final class OpenClDevices {
     /** One device: its platform, its handle, and a description for {@code vq4j info}. */
@@ -38,6 +39,11 @@ public final class OpenClDevices {
     public static synchronized List<Entry> list() {
         if (devices != null) return devices;
         List<Entry> found = new ArrayList<>();
+        String missing = OpenClLibrary.missingReason();
+        if (missing != null) { // JOCL would print its own failure to stdout: do not load it at all
+            unavailable = missing;
+            return devices = List.of();
+        }
         try {
             CL.setExceptionsEnabled(true);
             int[] n = new int[1];

@@ -84,10 +84,16 @@ class OpenClElementwiseTest {
         DeviceCheck.assertClose("top-40 distances", dist, 0);
     }
 
-    /** Every kernel of the Backend interface has a device implementation (the fallback is for odd calls only). */
+    /**
+     * Every kernel of the Backend interface has a device implementation (the fallback is for odd calls only),
+     * and the backend under test says so unless -Dvq4j.hostKernels sends some to the host (OpenClSupportsTest
+     * checks each kernel's calls against the answer).
+     */
     @Test
     void everyKernelIsNative() {
         assertEquals(EnumSet.allOf(Kernel.class), DeviceKernelBackend.nativeKernels());
+        for (Kernel k : Kernel.values())
+            assertEquals(!DeviceKernelBackend.hostKernelsProperty().contains(k), c.dev.supports(k), k.id());
     }
 
     static View[] expand(View[] v, int... shape) {

@@ -3,6 +3,7 @@ package dev.vq4j.kernels.cpu;
 import dev.vq4j.core.BinaryOp;
 import dev.vq4j.core.Conv2dParams;
 import dev.vq4j.core.Device;
+import dev.vq4j.core.Kernel;
 import dev.vq4j.core.Parallel;
 import dev.vq4j.core.UnaryOp;
 import dev.vq4j.core.View;
@@ -12,14 +13,39 @@ import dev.vq4j.kernels.cpu.gemm.Sgemm;
 import dev.vq4j.kernels.cpu.gemm.StridedPanel;
 import dev.vq4j.kernels.reference.ReferenceBackend;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * The fast host backend. Kernels written on {@code jdk.incubator.vector} override the reference
- * ones here as they land; every kernel not yet overridden runs the reference loop, so the cpu
+ * ones here as they land ({@link #VECTOR_KERNELS}, which {@link #supports} answers from); every
+ * kernel not yet overridden runs the reference loop in place on the same host memory, so the cpu
  * backend is always complete and always agrees with the reference.
  */
 public class CpuBackend extends ReferenceBackend {
+    /**
+     * The kernels this class overrides with Vector API code (CpuSupportsTest checks the list against the
+     * methods declared here). unary and binary send the calls {@link CpuElementwise} does not cover
+     * (other maps, other dtypes, strided layouts) to the reference loop.
+     */
+    public static final Set<Kernel> VECTOR_KERNELS = java.util.Collections.unmodifiableSet(EnumSet.of(
+            Kernel.UNARY, Kernel.BINARY, Kernel.MATMUL, Kernel.CONV2D, Kernel.CONV2D_INPUT_GRAD, Kernel.CONV2D_WEIGHT_GRAD,
+            Kernel.NEAREST_CODES, Kernel.ATTENTION, Kernel.ATTENTION_BACKWARD, Kernel.GROUP_NORM, Kernel.GROUP_NORM_BACKWARD,
+            Kernel.SOFTMAX, Kernel.SOFTMAX_BACKWARD));
+
     public CpuBackend() {
         super(Device.CPU);
+    }
+
+    /** Natively: the kernels with Vector API code; the others run the reference loops (see {@link #describeFallback}). */
+    @Override
+    public boolean supports(Kernel kernel) {
+        return VECTOR_KERNELS.contains(kernel);
+    }
+
+    @Override
+    public String describeFallback() {
+        return "the reference loops, in place on the same host memory (no copies)";
     }
 
     @Override
@@ -29,7 +55,8 @@ public class CpuBackend extends ReferenceBackend {
 
     @Override
     public String describe() {
-        return "cpu: host memory, " + Parallel.threads() + " threads, Vector API kernels (GEMM, conv, attention, codebook search, group norm, softmax, elementwise); the rest run the reference loops";
+        return "cpu: host memory, " + Parallel.threads() + " threads, Vector API code for " + VECTOR_KERNELS.size() + " of "
+                + Kernel.values().length + " kernels; the rest run the reference loops";
     }
 
     /** [B,M,K]·[B,K,N] on the packed Vector API SGEMM; any strides, including broadcast (stride 0) batches. */

@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A GPU backend written once over {@link DeviceApi}: tensors live in device memory from a
@@ -29,7 +30,11 @@ import java.util.Set;
  * {@link DeviceSearch}, {@link DeviceNorm}, {@link DeviceAttention}, {@link DeviceOptim}); each answers whether it ran a
  * call natively. Calls they do not cover (a dtype, a rare geometry) run on the cpu backend through
  * {@link HostFallback}, with a one-time warning, so every op works on every device and none is
- * silently wrong. {@link #nativeKernels()} lists the kernels with a device implementation.
+ * silently wrong. {@link #nativeKernels()} lists the kernels with a device implementation; an
+ * instance runs on the device those of them not named in {@code -Dvq4j.hostKernels} (or the
+ * constructor's {@code hostKernels}), which is what {@link #supports} answers and what every kernel
+ * method checks before launching: a kernel it does not support runs whole through the host fallback.
+ * {@link #hostCalls} counts the calls that went to the host, per kernel.
  */
 public class DeviceKernelBackend implements Backend {
     static final Cleaner CLEANER = Cleaner.create();
@@ -40,12 +45,47 @@ public class DeviceKernelBackend implements Backend {
     private final DeviceApi api;
     private final CachingAllocator allocator;
     private final int priority;
+    /** The kernels this instance launches on the device: {@link #nativeKernels()} less the ones sent to the host. */
+    private final Set<Kernel> onDevice;
+    private final AtomicLongArray hostCalls = new AtomicLongArray(Kernel.values().length);
 
+    /** Sends the kernels named in {@code -Dvq4j.hostKernels} (if any) to the host; the rest run on the device. */
     public DeviceKernelBackend(Device device, DeviceApi api, int priority) {
+        this(device, api, priority, hostKernelsProperty());
+    }
+
+    /** {@code hostKernels}: kernels to run on the cpu backend even though they have a device kernel (to bisect a device bug, or to avoid one). */
+    public DeviceKernelBackend(Device device, DeviceApi api, int priority, Set<Kernel> hostKernels) {
         this.device = device;
         this.api = api;
         this.allocator = new CachingAllocator(api);
         this.priority = priority;
+        Set<Kernel> s = EnumSet.noneOf(Kernel.class);
+        s.addAll(nativeKernels());
+        s.removeAll(hostKernels);
+        this.onDevice = java.util.Collections.unmodifiableSet(s);
+    }
+
+    /**
+     * The kernels {@code -Dvq4j.hostKernels} names, comma-separated as {@link Kernel#id()} ({@code nearest_codes,attention}):
+     * every device backend runs them on the cpu backend. Empty when the property is not set.
+     */
+    public static Set<Kernel> hostKernelsProperty() {
+        return parseHostKernels(System.getProperty("vq4j.hostKernels", ""));
+    }
+
+    static Set<Kernel> parseHostKernels(String v) {
+        v = v.strip();
+        Set<Kernel> s = EnumSet.noneOf(Kernel.class);
+        if (v.isEmpty()) return s;
+        for (String id : v.split(",")) {
+            try {
+                if (!id.isBlank()) s.add(Kernel.of(id));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dvq4j.hostKernels: " + e.getMessage(), e);
+            }
+        }
+        return s;
     }
 
     @Override
@@ -81,10 +121,25 @@ public class DeviceKernelBackend implements Backend {
         api.finish();
     }
 
-    /** Every kernel runs: natively when listed in {@link #nativeKernels()}, else through the host fallback. */
+    /**
+     * True for the kernels this instance launches on the device (all of {@link #nativeKernels()} unless
+     * {@code -Dvq4j.hostKernels} sends some to the host). A supported kernel may still send single calls
+     * its device code does not cover (another dtype, a large head dim or top-k) to the host; an unsupported
+     * one sends every call.
+     */
     @Override
     public boolean supports(Kernel kernel) {
-        return true;
+        return onDevice.contains(kernel);
+    }
+
+    @Override
+    public String describeFallback() {
+        return "the cpu backend, the tensors of the call copied to the host and back";
+    }
+
+    /** How many calls of a kernel ran on the host through the fallback so far (unsupported kernel, or a call its device code does not cover). */
+    public long hostCalls(Kernel kernel) {
+        return hostCalls.get(kernel.ordinal());
     }
 
     /** The kernels with a device implementation (some fall back for unusual dtypes; see each group class). */
@@ -205,36 +260,37 @@ public class DeviceKernelBackend implements Backend {
     }
 
     void host(Kernel kernel, List<View> inputs, List<View> outputs, HostFallback.HostCall call) {
-        HostFallback.run(this, kernel, inputs, outputs, call);
+        hostCalls.incrementAndGet(kernel.ordinal());
+        HostFallback.run(this, kernel, !supports(kernel), inputs, outputs, call);
     }
 
     // ---- data movement and elementwise ----------------------------------------------------------
 
     @Override
     public void copy(View src, View dst) {
-        if (!DeviceElementwise.copy(this, src, dst)) host(Kernel.COPY, views(src), views(dst), (c, h) -> c.copy(h.apply(src), h.apply(dst)));
+        if (!supports(Kernel.COPY) || !DeviceElementwise.copy(this, src, dst)) host(Kernel.COPY, views(src), views(dst), (c, h) -> c.copy(h.apply(src), h.apply(dst)));
     }
 
     @Override
     public void fill(View dst, double value) {
-        if (!DeviceElementwise.fill(this, dst, value)) host(Kernel.FILL, views(), views(dst), (c, h) -> c.fill(h.apply(dst), value));
+        if (!supports(Kernel.FILL) || !DeviceElementwise.fill(this, dst, value)) host(Kernel.FILL, views(), views(dst), (c, h) -> c.fill(h.apply(dst), value));
     }
 
     @Override
     public void unary(UnaryOp op, View x, View out, float a, float b) {
-        if (!DeviceElementwise.unary(this, op, x, out, a, b))
+        if (!supports(Kernel.UNARY) || !DeviceElementwise.unary(this, op, x, out, a, b))
             host(Kernel.UNARY, views(x), views(out), (c, h) -> c.unary(op, h.apply(x), h.apply(out), a, b));
     }
 
     @Override
     public void binary(BinaryOp op, View a, View b, View out) {
-        if (!DeviceElementwise.binary(this, op, a, b, out))
+        if (!supports(Kernel.BINARY) || !DeviceElementwise.binary(this, op, a, b, out))
             host(Kernel.BINARY, views(a, b), views(out), (c, h) -> c.binary(op, h.apply(a), h.apply(b), h.apply(out)));
     }
 
     @Override
     public void where(View cond, View a, View b, View out) {
-        if (!DeviceElementwise.where(this, cond, a, b, out))
+        if (!supports(Kernel.WHERE) || !DeviceElementwise.where(this, cond, a, b, out))
             host(Kernel.WHERE, views(cond, a, b), views(out), (c, h) -> c.where(h.apply(cond), h.apply(a), h.apply(b), h.apply(out)));
     }
 
@@ -242,13 +298,13 @@ public class DeviceKernelBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, View x, int reducedDims, View out) {
-        if (!DeviceReduce.reduce(this, op, x, reducedDims, out))
+        if (!supports(Kernel.REDUCE) || !DeviceReduce.reduce(this, op, x, reducedDims, out))
             host(Kernel.REDUCE, views(x), views(out), (c, h) -> c.reduce(op, h.apply(x), reducedDims, h.apply(out)));
     }
 
     @Override
     public void matmul(View a, View b, View out) {
-        if (!DeviceGemm.matmul(this, a, b, out))
+        if (!supports(Kernel.MATMUL) || !DeviceGemm.matmul(this, a, b, out))
             host(Kernel.MATMUL, views(a, b), views(out), (c, h) -> c.matmul(h.apply(a), h.apply(b), h.apply(out)));
     }
 
@@ -256,64 +312,64 @@ public class DeviceKernelBackend implements Backend {
 
     @Override
     public void conv2d(View x, View w, View out, Conv2dParams p) {
-        if (!DeviceConv.conv2d(this, x, w, out, p))
+        if (!supports(Kernel.CONV2D) || !DeviceConv.conv2d(this, x, w, out, p))
             host(Kernel.CONV2D, views(x, w), views(out), (c, h) -> c.conv2d(h.apply(x), h.apply(w), h.apply(out), p));
     }
 
     @Override
     public void conv2dInputGrad(View gradOut, View w, View gradIn, Conv2dParams p) {
-        if (!DeviceConv.inputGrad(this, gradOut, w, gradIn, p))
+        if (!supports(Kernel.CONV2D_INPUT_GRAD) || !DeviceConv.inputGrad(this, gradOut, w, gradIn, p))
             host(Kernel.CONV2D_INPUT_GRAD, views(gradOut, w), views(gradIn),
                     (c, h) -> c.conv2dInputGrad(h.apply(gradOut), h.apply(w), h.apply(gradIn), p));
     }
 
     @Override
     public void conv2dWeightGrad(View x, View gradOut, View gradW, Conv2dParams p) {
-        if (!DeviceConv.weightGrad(this, x, gradOut, gradW, p))
+        if (!supports(Kernel.CONV2D_WEIGHT_GRAD) || !DeviceConv.weightGrad(this, x, gradOut, gradW, p))
             host(Kernel.CONV2D_WEIGHT_GRAD, views(x, gradOut), views(gradW),
                     (c, h) -> c.conv2dWeightGrad(h.apply(x), h.apply(gradOut), h.apply(gradW), p));
     }
 
     @Override
     public void maxPool2d(View x, View out, View indices, Pool2dParams p) {
-        if (!DevicePool.maxPool2d(this, x, out, indices, p))
+        if (!supports(Kernel.MAX_POOL2D) || !DevicePool.maxPool2d(this, x, out, indices, p))
             host(Kernel.MAX_POOL2D, views(x), views(out, indices), (c, h) -> c.maxPool2d(h.apply(x), h.apply(out), h.apply(indices), p));
     }
 
     @Override
     public void avgPool2d(View x, View out, Pool2dParams p) {
-        if (!DevicePool.avgPool2d(this, x, out, p))
+        if (!supports(Kernel.AVG_POOL2D) || !DevicePool.avgPool2d(this, x, out, p))
             host(Kernel.AVG_POOL2D, views(x), views(out), (c, h) -> c.avgPool2d(h.apply(x), h.apply(out), p));
     }
 
     @Override
     public void avgPool2dBackward(View gradOut, View gradIn, Pool2dParams p) {
-        if (!DevicePool.avgPool2dBackward(this, gradOut, gradIn, p))
+        if (!supports(Kernel.AVG_POOL2D_BACKWARD) || !DevicePool.avgPool2dBackward(this, gradOut, gradIn, p))
             host(Kernel.AVG_POOL2D_BACKWARD, views(gradOut), views(gradIn), (c, h) -> c.avgPool2dBackward(h.apply(gradOut), h.apply(gradIn), p));
     }
 
     @Override
     public void upsample2d(UpsampleMode mode, boolean alignCorners, View x, View out) {
-        if (!DevicePool.upsample2d(this, mode, alignCorners, x, out))
+        if (!supports(Kernel.UPSAMPLE2D) || !DevicePool.upsample2d(this, mode, alignCorners, x, out))
             host(Kernel.UPSAMPLE2D, views(x), views(out), (c, h) -> c.upsample2d(mode, alignCorners, h.apply(x), h.apply(out)));
     }
 
     @Override
     public void upsample2dBackward(UpsampleMode mode, boolean alignCorners, View gradOut, View gradIn) {
-        if (!DevicePool.upsample2dBackward(this, mode, alignCorners, gradOut, gradIn))
+        if (!supports(Kernel.UPSAMPLE2D_BACKWARD) || !DevicePool.upsample2dBackward(this, mode, alignCorners, gradOut, gradIn))
             host(Kernel.UPSAMPLE2D_BACKWARD, views(gradOut), views(gradIn),
                     (c, h) -> c.upsample2dBackward(mode, alignCorners, h.apply(gradOut), h.apply(gradIn)));
     }
 
     @Override
     public void pad(PadMode mode, int[] pads, float value, View x, View out) {
-        if (!DevicePool.pad(this, mode, pads, value, x, out))
+        if (!supports(Kernel.PAD) || !DevicePool.pad(this, mode, pads, value, x, out))
             host(Kernel.PAD, views(x), views(out), (c, h) -> c.pad(mode, pads, value, h.apply(x), h.apply(out)));
     }
 
     @Override
     public void padBackward(PadMode mode, int[] pads, View gradOut, View gradIn) {
-        if (!DevicePool.padBackward(this, mode, pads, gradOut, gradIn))
+        if (!supports(Kernel.PAD_BACKWARD) || !DevicePool.padBackward(this, mode, pads, gradOut, gradIn))
             host(Kernel.PAD_BACKWARD, views(gradOut), views(gradIn), (c, h) -> c.padBackward(mode, pads, h.apply(gradOut), h.apply(gradIn)));
     }
 
@@ -321,25 +377,25 @@ public class DeviceKernelBackend implements Backend {
 
     @Override
     public void indexSelect(View x, int dim, View index, View out) {
-        if (!DeviceIndex.indexSelect(this, x, dim, index, out))
+        if (!supports(Kernel.INDEX_SELECT) || !DeviceIndex.indexSelect(this, x, dim, index, out))
             host(Kernel.INDEX_SELECT, views(x, index), views(out), (c, h) -> c.indexSelect(h.apply(x), dim, h.apply(index), h.apply(out)));
     }
 
     @Override
     public void indexAdd(View dst, int dim, View index, View src) {
-        if (!DeviceIndex.indexAdd(this, dst, dim, index, src))
+        if (!supports(Kernel.INDEX_ADD) || !DeviceIndex.indexAdd(this, dst, dim, index, src))
             host(Kernel.INDEX_ADD, views(index, src), views(dst), (c, h) -> c.indexAdd(h.apply(dst), dim, h.apply(index), h.apply(src)));
     }
 
     @Override
     public void gather(View x, int dim, View index, View out) {
-        if (!DeviceIndex.gather(this, x, dim, index, out))
+        if (!supports(Kernel.GATHER) || !DeviceIndex.gather(this, x, dim, index, out))
             host(Kernel.GATHER, views(x, index), views(out), (c, h) -> c.gather(h.apply(x), dim, h.apply(index), h.apply(out)));
     }
 
     @Override
     public void scatterAdd(View dst, int dim, View index, View src) {
-        if (!DeviceIndex.scatterAdd(this, dst, dim, index, src))
+        if (!supports(Kernel.SCATTER_ADD) || !DeviceIndex.scatterAdd(this, dst, dim, index, src))
             host(Kernel.SCATTER_ADD, views(index, src), views(dst), (c, h) -> c.scatterAdd(h.apply(dst), dim, h.apply(index), h.apply(src)));
     }
 
@@ -347,14 +403,14 @@ public class DeviceKernelBackend implements Backend {
 
     @Override
     public void nearestCodes(View x, View codes, int topK, boolean cosine, View outIndices, View outDistances) {
-        if (!DeviceSearch.nearestCodes(this, x, codes, topK, cosine, outIndices, outDistances))
+        if (!supports(Kernel.NEAREST_CODES) || !DeviceSearch.nearestCodes(this, x, codes, topK, cosine, outIndices, outDistances))
             host(Kernel.NEAREST_CODES, views(x, codes), views(outIndices, outDistances),
                     (c, h) -> c.nearestCodes(h.apply(x), h.apply(codes), topK, cosine, h.apply(outIndices), h.apply(outDistances)));
     }
 
     @Override
     public void attention(View q, View k, View v, View out, View logsumexp, float scale, boolean causal) {
-        if (!DeviceAttention.forward(this, q, k, v, out, logsumexp, scale, causal))
+        if (!supports(Kernel.ATTENTION) || !DeviceAttention.forward(this, q, k, v, out, logsumexp, scale, causal))
             host(Kernel.ATTENTION, views(q, k, v), views(out, logsumexp),
                     (c, h) -> c.attention(h.apply(q), h.apply(k), h.apply(v), h.apply(out), h.apply(logsumexp), scale, causal));
     }
@@ -362,7 +418,7 @@ public class DeviceKernelBackend implements Backend {
     @Override
     public void attentionBackward(View q, View k, View v, View out, View logsumexp, View gradOut,
                                   View gradQ, View gradK, View gradV, float scale, boolean causal) {
-        if (!DeviceAttention.backward(this, q, k, v, out, logsumexp, gradOut, gradQ, gradK, gradV, scale, causal))
+        if (!supports(Kernel.ATTENTION_BACKWARD) || !DeviceAttention.backward(this, q, k, v, out, logsumexp, gradOut, gradQ, gradK, gradV, scale, causal))
             host(Kernel.ATTENTION_BACKWARD, views(q, k, v, out, logsumexp, gradOut), views(gradQ, gradK, gradV),
                     (c, h) -> c.attentionBackward(h.apply(q), h.apply(k), h.apply(v), h.apply(out), h.apply(logsumexp), h.apply(gradOut),
                             h.apply(gradQ), h.apply(gradK), h.apply(gradV), scale, causal));
@@ -370,7 +426,7 @@ public class DeviceKernelBackend implements Backend {
 
     @Override
     public void groupNorm(View x, View weight, View bias, int groups, float eps, boolean swish, View out, View mean, View rstd) {
-        if (!DeviceNorm.groupNorm(this, x, weight, bias, groups, eps, swish, out, mean, rstd))
+        if (!supports(Kernel.GROUP_NORM) || !DeviceNorm.groupNorm(this, x, weight, bias, groups, eps, swish, out, mean, rstd))
             host(Kernel.GROUP_NORM, views(x, weight, bias), views(out, mean, rstd),
                     (c, h) -> c.groupNorm(h.apply(x), h.apply(weight), h.apply(bias), groups, eps, swish, h.apply(out), h.apply(mean), h.apply(rstd)));
     }
@@ -378,7 +434,7 @@ public class DeviceKernelBackend implements Backend {
     @Override
     public void groupNormBackward(View x, View weight, View bias, int groups, boolean swish, View mean, View rstd,
                                   View gradOut, View gradX, View gradWeight, View gradBias) {
-        if (!DeviceNorm.groupNormBackward(this, x, weight, bias, groups, swish, mean, rstd, gradOut, gradX, gradWeight, gradBias))
+        if (!supports(Kernel.GROUP_NORM_BACKWARD) || !DeviceNorm.groupNormBackward(this, x, weight, bias, groups, swish, mean, rstd, gradOut, gradX, gradWeight, gradBias))
             host(Kernel.GROUP_NORM_BACKWARD, views(x, weight, bias, mean, rstd, gradOut), views(gradX, gradWeight, gradBias),
                     (c, h) -> c.groupNormBackward(h.apply(x), h.apply(weight), h.apply(bias), groups, swish, h.apply(mean), h.apply(rstd),
                             h.apply(gradOut), h.apply(gradX), h.apply(gradWeight), h.apply(gradBias)));
@@ -386,13 +442,13 @@ public class DeviceKernelBackend implements Backend {
 
     @Override
     public void softmax(View x, View out, boolean log) {
-        if (!DeviceNorm.softmax(this, x, out, log))
+        if (!supports(Kernel.SOFTMAX) || !DeviceNorm.softmax(this, x, out, log))
             host(Kernel.SOFTMAX, views(x), views(out), (c, h) -> c.softmax(h.apply(x), h.apply(out), log));
     }
 
     @Override
     public void softmaxBackward(View y, View gradOut, View gradIn, boolean log) {
-        if (!DeviceNorm.softmaxBackward(this, y, gradOut, gradIn, log))
+        if (!supports(Kernel.SOFTMAX_BACKWARD) || !DeviceNorm.softmaxBackward(this, y, gradOut, gradIn, log))
             host(Kernel.SOFTMAX_BACKWARD, views(y, gradOut), views(gradIn), (c, h) -> c.softmaxBackward(h.apply(y), h.apply(gradOut), h.apply(gradIn), log));
     }
 
@@ -401,7 +457,7 @@ public class DeviceKernelBackend implements Backend {
     @Override
     public void adamStep(View param, View grad, View expAvg, View expAvgSq, View maxExpAvgSq, double lr, double beta1, double beta2,
                          double eps, double weightDecay, boolean decoupled, double stepSize, double bc2Sqrt) {
-        if (!DeviceOptim.adamStep(this, param, grad, expAvg, expAvgSq, maxExpAvgSq, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt))
+        if (!supports(Kernel.ADAM_STEP) || !DeviceOptim.adamStep(this, param, grad, expAvg, expAvgSq, maxExpAvgSq, lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt))
             host(Kernel.ADAM_STEP, views(grad), views(param, expAvg, expAvgSq, maxExpAvgSq),
                     (c, h) -> c.adamStep(h.apply(param), h.apply(grad), h.apply(expAvg), h.apply(expAvgSq), h.apply(maxExpAvgSq),
                             lr, beta1, beta2, eps, weightDecay, decoupled, stepSize, bc2Sqrt));

@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  * copied to the host whole (so strides and offsets keep their meaning), the cpu kernel runs, and
  * the output buffers are copied back. Correct, and slow; the first use of each kernel on each
  * device type prints one warning so it is never silent. Every kernel has a device implementation;
- * this covers the calls they leave out (other dtypes, head dims above 128, top-k above 32, ...).
+ * this covers the calls they leave out (other dtypes, head dims above 128, top-k above 32, ...) and
+ * the kernels a backend was told to run on the host ({@code -Dvq4j.hostKernels}).
  */
 final class HostFallback {
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -33,11 +34,17 @@ final class HostFallback {
 
     private HostFallback() {}
 
-    static void run(DeviceKernelBackend device, Kernel kernel, List<View> inputs, List<View> outputs, HostCall call) {
+    /** {@code whole}: the backend does not {@linkplain DeviceKernelBackend#supports support} the kernel, so every call comes here. */
+    static void run(DeviceKernelBackend device, Kernel kernel, boolean whole, List<View> inputs, List<View> outputs, HostCall call) {
         if (WARNED.add(device.name() + "/" + kernel))
-            System.err.println("vq4j: " + device.device() + " has no device kernel for this " + kernel.name().toLowerCase()
-                    + " call (its dtype or size); it runs on the CPU, its tensors copied to the host and back (slow, but exact)."
-                    + " Said once per kernel.");
+            System.err.println(whole
+                    ? "vq4j: " + device.device() + " runs " + kernel.id() + " on the CPU ("
+                            + (DeviceKernelBackend.nativeKernels().contains(kernel) ? "-Dvq4j.hostKernels" : "it has no device kernel")
+                            + "), its tensors copied to the host"
+                            + " and back (slow, but exact). Said once per kernel."
+                    : "vq4j: " + device.device() + " has no device kernel for this " + kernel.id()
+                            + " call (its dtype or size); it runs on the CPU, its tensors copied to the host and back (slow, but exact)."
+                            + " Said once per kernel.");
         Backend cpu = Backends.get(Device.CPU);
         Map<Buffer, HostBuffer> copies = new IdentityHashMap<>();
         List<View> all = new ArrayList<>(inputs);
