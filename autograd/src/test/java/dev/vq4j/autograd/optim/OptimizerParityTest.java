@@ -43,6 +43,9 @@ class OptimizerParityTest extends TorchParityTest {
                     return Shaping.cat(List.of(w.detach().flatten(), b.detach().flatten()), 0);
                 })
                 .inputs(randn(3, 4), randn(3), randn(8, 4), randn(8, 3))
+                // six steps of a matmul loss's gradients, each in float: the reductions' 1e-4, not the elementwise 1e-5
+                // (seed 1513637164719 reached 1.3e-5 on SGD with momentum)
+                .tol(1e-4)
                 .forwardOnly().run();
     }
 
