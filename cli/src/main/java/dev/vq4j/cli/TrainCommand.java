@@ -221,8 +221,9 @@ final class TrainCommand implements Command {
         if (e != null) {
             StringBuilder terms = new StringBuilder();
             e.terms().forEach((k, v) -> terms.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
-            out.printf(Locale.ROOT, "held-out  PSNR %.2f dB, codebook usage %.1f%%, perplexity %.1f%s on %d images%n", e.psnr(), 100 * e.usage(), e.perplexity(),
-                    terms, e.images());
+            String ssim = Double.isNaN(e.ssim()) ? "" : String.format(Locale.ROOT, ", SSIM %.4f", e.ssim());
+            out.printf(Locale.ROOT, "held-out  PSNR %.2f dB%s, codebook usage %.1f%%, perplexity %.1f%s on %d images%n", e.psnr(), ssim, 100 * e.usage(),
+                    e.perplexity(), terms, e.images());
         }
         if (o.result().lastCheckpoint() != null) out.println("checkpoint " + o.result().lastCheckpoint() + "   (vq4j eval --checkpoint " + runDir + ")");
         return 0;

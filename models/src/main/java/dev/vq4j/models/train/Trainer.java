@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * trainer draws batches with replacement from a seeded generator, sets the linear warm-up + cosine
  * learning rate on every optimiser, hands clipping and the NaN/Inf check to the step
  * ({@link StepContext}), logs to {@code <run>/train_log.jsonl}, evaluates on held-out data (PSNR,
- * codebook usage, perplexity and the task's own terms), writes PNG grids of held-out images above
+ * SSIM, codebook usage, perplexity and the task's own terms), writes PNG grids of held-out images above
  * their reconstructions to {@code <run>/samples/step-N.png} at every evaluation, and checkpoints
  * under {@code <run>/checkpoints/} keeping the newest K (see {@link Checkpoints}).
  *
@@ -205,7 +205,7 @@ public final class Trainer {
                 boolean last = s == total, stopNow = stopRequested && !last;
                 if (log != null && (s % config.logEvery() == 0 || last || stopNow)) log.append(record(stats));
                 if (heldOut != null && config.evalImages() > 0 && ((config.evalEvery() > 0 && s % config.evalEvery() == 0) || last)) {
-                    lastEval = Evaluation.evaluate(tok, heldOut, Math.max(config.batchSize(), 32), false, task::evalTermSums);
+                    lastEval = Evaluation.evaluate(tok, heldOut, Math.max(config.batchSize(), 32), true, task::evalTermSums);
                     l.onEval(s, lastEval);
                     if (log != null) log.append(evalRecord(s, lastEval));
                     if (runDir != null) writeGrid(s);
@@ -268,6 +268,7 @@ public final class Trainer {
         e.put("images", r.images());
         e.put("mse", r.mse());
         e.put("psnr", r.psnr());
+        if (!Double.isNaN(r.ssim())) e.put("ssim", r.ssim());
         e.put("usage", r.usage());
         e.put("perplexity", r.perplexity());
         e.putAll(r.terms());
