@@ -20,13 +20,14 @@ p.add_argument("--warmup", type=int, default=3)
 p.add_argument("--batch", type=int, default=8)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--tiny", action="store_true")
+p.add_argument("--attn", type=lambda s: [int(r) for r in s.split(",")], default=[8])
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 if a.tiny:
-    cfg = dict(ch=32, ch_mult=[1, 2], num_res_blocks=1, attn_resolutions=[8], z_channels=16, embed_dim=16, n_embed=64,
+    cfg = dict(ch=32, ch_mult=[1, 2], num_res_blocks=1, attn_resolutions=a.attn, z_channels=16, embed_dim=16, n_embed=64,
                resolution=16, in_channels=3, out_ch=3, dropout=0.0, double_z=False)
 else:
-    cfg = dict(ch=64, ch_mult=[1, 2, 2, 4], num_res_blocks=1, attn_resolutions=[8], z_channels=64, embed_dim=64, n_embed=1024,
+    cfg = dict(ch=64, ch_mult=[1, 2, 2, 4], num_res_blocks=1, attn_resolutions=a.attn, z_channels=64, embed_dim=64, n_embed=1024,
                resolution=64, in_channels=3, out_ch=3, dropout=0.0, double_z=False)
 torch.manual_seed(0)
 model = taming.VQModel(cfg).train()

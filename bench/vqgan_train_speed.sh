@@ -6,7 +6,8 @@
 #
 #   bench/vqgan_train_speed.sh            full run; writes docs/perf/vqgan-train.md
 #   bench/vqgan_train_speed.sh --quick    tiny model, 2 steps: checks the pipeline; writes bench/target/vqgan-train-quick.md
-# Env: JAVA_HOME (default temurin 25), THREADS (2), STEPS (20), WARMUP (3), BATCH (8).
+# Env: JAVA_HOME (default temurin 25), THREADS (2), STEPS (20), WARMUP (3), BATCH (8),
+# ATTN (attention resolutions, e.g. 16,8; default 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -16,6 +17,7 @@ if [[ "${1:-}" == "--quick" ]]; then EXTRA=(--tiny); STEPS=2; WARMUP=1; REPORT=b
 mkdir -p bench/target "$(dirname "$REPORT")"
 echo "== building cli/target/vq4j.jar" >&2
 mvn -q -B -pl cli -am package -DskipTests
+if [[ -n "${ATTN:-}" ]]; then EXTRA+=(--attn "$ATTN"); fi
 ARGS=(--steps "$STEPS" --warmup "$WARMUP" --batch "$BATCH" --threads "$THREADS" "${EXTRA[@]}")
 echo "== vq4j" >&2
 J=$(VQ4J_THREADS=$THREADS "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xss8m -XX:+UseParallelGC \

@@ -196,6 +196,16 @@ public interface Backend {
                            View gradQ, View gradK, View gradV, float scale, boolean causal);
 
     /**
+     * Whether {@link #attention} and {@link #attentionBackward} on float32 with head sizes {@code d} (query
+     * and key) and {@code dv} (value) run as this backend's own kernels, false where they would go
+     * through a host fallback (a device backend past its kernels' head-size limit), so that a caller
+     * with another formulation of the same function, such as matmul + softmax, can take that instead.
+     */
+    default boolean attentionNative(int d, int dv) {
+        return supports(Kernel.ATTENTION) && supports(Kernel.ATTENTION_BACKWARD);
+    }
+
+    /**
      * group_norm over x [N,C,S] (any strides): per sample and group of C/groups channels, standardise with the
      * population variance, then {@code * weight[c] + bias[c]} (either may be null), then silu if {@code swish}.
      * mean and rstd [N,groups] receive the statistics for the backward. Statistics accumulate in double.

@@ -28,6 +28,11 @@ final class DeviceAttention {
         return m <= 32 ? 32 : m <= 64 ? 64 : m <= MAX_HEAD_DIM ? 128 : 0;
     }
 
+    /** Whether float32 attention with head sizes d and dv runs on the device (else on the host). */
+    static boolean hasKernel(int d, int dv) {
+        return dmax(d, dv) != 0;
+    }
+
     private static boolean floats(View... views) {
         for (View v : views) if (v.dtype() != DType.FLOAT32) return false;
         return true;

@@ -415,6 +415,12 @@ public class DeviceKernelBackend implements Backend {
                     (c, h) -> c.attention(h.apply(q), h.apply(k), h.apply(v), h.apply(out), h.apply(logsumexp), scale, causal));
     }
 
+    /** Head sizes up to {@code DeviceAttention.MAX_HEAD_DIM} (128) have device kernels; larger ones run on the host. */
+    @Override
+    public boolean attentionNative(int d, int dv) {
+        return DeviceAttention.hasKernel(d, dv);
+    }
+
     @Override
     public void attentionBackward(View q, View k, View v, View out, View logsumexp, View gradOut,
                                   View gradQ, View gradK, View gradV, float scale, boolean causal) {
