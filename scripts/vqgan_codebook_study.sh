@@ -6,26 +6,24 @@
 #
 #   scripts/vqgan_codebook_study.sh            the study (STEPS steps per option)
 #   scripts/vqgan_codebook_study.sh --quick    4 steps, two options: checks the pipeline (bench/target/)
-# Env: STEPS (1500), K (512), BATCH (16), SEED (1), OUT (runs/codebook-study), DATA (runs/photo-crops), VQ4J_THREADS.
+# Env: STEPS (500), BATCH (16), SEED (1), OUT (runs/codebook-study), DATA (runs/photo-crops), VQ4J_THREADS.
+# Every option keeps the default codebook size (512 codes; fsq 8,8,8 has 512 too).
 # Needs python3-skimage and python3-pil (Debian) for the crops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS=${STEPS:-1500}; K=${K:-512}; BATCH=${BATCH:-16}; SEED=${SEED:-1}
+STEPS=${STEPS:-500}; WARMUP=${WARMUP:-100}; BATCH=${BATCH:-16}; SEED=${SEED:-1}
 OUT=${OUT:-runs/codebook-study}; DATA=${DATA:-runs/photo-crops}; REPORT=docs/perf/vqgan-codebook.md
 # option name | flags (the default is what `vq4j train --model vqgan` does with no quantiser flag)
 OPTIONS=(
-  "default|"
-  "vq (taming: random codes, legacy loss)|--quantizer vq --legacy"
-  "vq + k-means init|--quantizer vq --kmeans-init 10"
-  "vq + dead-code restarts|--quantizer vq --dead-code-threshold 1"
-  "cosine|--quantizer cosine"
-  "cosine + k-means + restarts|--quantizer cosine --kmeans-init 10 --dead-code-threshold 1"
-  "factorized (dim 8)|--quantizer factorized --factor-dim 8"
-  "factorized + restarts|--quantizer factorized --factor-dim 8 --dead-code-threshold 1"
-  "ema|--quantizer ema"
-  "ema + k-means + restarts|--quantizer ema --kmeans-init 10 --dead-code-threshold 1"
+  "default (ema + dead-code restarts)|"
+  "vq as taming (random codes, legacy loss)|--quantizer vq --legacy"
+  "vq + k-means init + restarts|--quantizer vq --kmeans-init 10 --dead-code-threshold 1"
+  "cosine + k-means init + restarts|--quantizer cosine --kmeans-init 10 --dead-code-threshold 1"
+  "factorized (dim 8) + k-means init + restarts|--quantizer factorized --factor-dim 8 --kmeans-init 10 --dead-code-threshold 1"
+  "ema without restarts|--quantizer ema"
+  "fsq 8,8,8 (512 codes)|--quantizer fsq --levels 8,8,8"
 )
-if [[ "${1:-}" == "--quick" ]]; then STEPS=4; OPTIONS=("${OPTIONS[0]}" "${OPTIONS[1]}"); OUT=bench/target/codebook-quick; REPORT=bench/target/vqgan-codebook-quick.md; fi
+if [[ "${1:-}" == "--quick" ]]; then STEPS=4; WARMUP=1; OPTIONS=("${OPTIONS[0]}" "${OPTIONS[1]}"); OUT=bench/target/codebook-quick; REPORT=bench/target/vqgan-codebook-quick.md; fi
 if [ ! -d "$DATA/train" ]; then
   /usr/bin/python3 scripts/photo_crops.py "$DATA/train" --count 4096 --split train --seed 0
   /usr/bin/python3 scripts/photo_crops.py "$DATA/heldout" --count 512 --split heldout --seed 1
@@ -38,22 +36,22 @@ for entry in "${OPTIONS[@]}"; do
   echo "== $name: vq4j train --model vqgan $flags" >&2
   start=$(date +%s)
   # shellcheck disable=SC2086
-  ./vq4j train --model vqgan --data "folder:$DATA/train" --image-size 32 --eval-images 64 --steps "$STEPS" --batch "$BATCH" \
-      --codebook-size "$K" --seed "$SEED" --checkpoint-every 0 --out "$run" $flags > "$run.log"
+  ./vq4j train --model vqgan --data "folder:$DATA/train" --image-size 32 --eval-images 64 --steps "$STEPS" --warmup "$WARMUP" --batch "$BATCH" \
+      --seed "$SEED" --checkpoint-every 0 --out "$run" $flags > "$run.log"
   seconds=$(( $(date +%s) - start ))
   ./vq4j eval --checkpoint "$run" --data "folder:$DATA/heldout" --count 0 --json "$run/eval.json" > "$run.eval.log"
   rows+=("$name|$flags|$seconds|$run/eval.json")
 done
-/usr/bin/python3 - "$REPORT" "$STEPS" "$K" "$BATCH" "$SEED" "${rows[@]}" <<'PY'
+/usr/bin/python3 - "$REPORT" "$STEPS" "$BATCH" "$SEED" "${rows[@]}" <<'PY'
 import json, os, sys, time
-report, steps, k, batch, seed, rows = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
+report, steps, batch, seed, rows = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 lines = [f"## VQGAN codebook usage by quantiser",
          "",
          f"`scripts/vqgan_codebook_study.sh` ({time.strftime('%Y-%m-%d')}, {cpu}, {os.cpu_count()} CPUs, VQ4J_THREADS={os.environ.get('VQ4J_THREADS', 'all')}): "
          f"`vq4j train --model vqgan` with its default architecture (ch 64, ch_mult 1,2,2, 4x downsampling, no attention), "
-         f"{k} codes, {steps} steps of {batch} crops (32x32, scikit-image's colour photos), seed {seed}, discriminator off "
-         f"(disc_start after the run), no LPIPS weights; measured by `vq4j eval` on 512 held-out crops (8x8 codes each: 32768 positions).",
+         f"512 codes, {steps} steps of {batch} crops (32x32, scikit-image's colour photos), seed {seed}, discriminator off "
+         f"(disc_start 2000 is after the run), no LPIPS weights; measured by `vq4j eval` on 512 held-out crops (8x8 codes each: 32768 positions).",
          "",
          "| quantiser | flags | codebook usage | perplexity | PSNR (dB) | SSIM | train s |",
          "|---|---|---:|---:|---:|---:|---:|"]

@@ -74,7 +74,7 @@ final class TrainCommand implements Command {
             new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)"),
             // quantiser: every model
             new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq; vqgan " + VqganDefaults.QUANTIZER + ")"),
-            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 1024; fsq: product of --levels; lfq: 2^code-dim)", "all", "n_embed"),
+            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 512; fsq: product of --levels; lfq: 2^code-dim)", "all", "n_embed"),
             new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16, vqgan 64; fsq: number of --levels)", "all", "embed_dim"),
             new Setting("beta", "model", "beta", 'd', "commitment weight; lfq: its commitment weight (default 0.25)"),
             new Setting("legacy", "model", "legacy", 'b', "vq: taming-transformers' loss weighting"),

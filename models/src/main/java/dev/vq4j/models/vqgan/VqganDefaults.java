@@ -12,12 +12,13 @@ import java.util.Map;
  * choice), the discriminator switched on after 2000 steps, and a learning rate for short runs.
  */
 public final class VqganDefaults {
-    public static final double LR = 2e-4, MIN_LR = 1e-5;
+    public static final double LR = 1e-3, MIN_LR = 1e-5;
     public static final int BATCH = 16;
     public static final long DISC_START = 2000;
-    public static final String QUANTIZER = "vq";
-    public static final int KMEANS_ITERS = 10;
+    /** EMA codebook with dead-code restarts: the option that used ≥ 90% of its codes with the best PSNR in the study. */
+    public static final String QUANTIZER = "ema";
     public static final double DEAD_CODE_THRESHOLD = 1.0;
+    public static final long CODEBOOK_SIZE = 512, CODE_DIM = 64;
 
     private VqganDefaults() {}
 
@@ -28,14 +29,12 @@ public final class VqganDefaults {
     public static void putQuantizerIfUnset(Map<String, Object> model) {
         if (model.containsKey("quantizer")) return;
         model.put("quantizer", QUANTIZER);
-        model.putIfAbsent("legacy", false);
-        model.putIfAbsent("kmeans_iters", (long) KMEANS_ITERS);
         model.putIfAbsent("dead_code_threshold", DEAD_CODE_THRESHOLD);
     }
 
     /**
      * The codebook's size and dimension when not given, as for a VQ-VAE: fsq follows its levels, lfq
-     * has 2^embed_dim codes (embed_dim 16 by default), the others 1024 codes of dimension 64.
+     * has 2^embed_dim codes (embed_dim 16 by default), the others 512 codes of dimension 64.
      */
     public static void putCodebookIfUnset(Map<String, Object> model) {
         String kind = String.valueOf(model.getOrDefault("quantizer", QUANTIZER));
@@ -52,8 +51,8 @@ public final class VqganDefaults {
                 if (model.get("embed_dim") instanceof Number d && d.longValue() >= 1 && d.longValue() <= 30) model.putIfAbsent("n_embed", 1L << d.longValue());
             }
             default -> {
-                model.putIfAbsent("embed_dim", 64L);
-                model.putIfAbsent("n_embed", 1024L);
+                model.putIfAbsent("embed_dim", CODE_DIM);
+                model.putIfAbsent("n_embed", CODEBOOK_SIZE);
             }
         }
     }
