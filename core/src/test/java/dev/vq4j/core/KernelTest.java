@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Kernel enum names the Backend interface's kernel methods one to one (the "29 kernels" of the docs). */
 class KernelTest {
     /** Backend methods that are not kernels: identity, capability and memory. */
-    private static final Set<String> NOT_KERNELS = Set.of("name", "device", "priority", "describe", "supports", "describeFallback",
+    private static final Set<String> NOT_KERNELS = Set.of("name", "device", "priority", "describe", "supports", "attentionNative", "describeFallback",
             "allocate", "upload", "download");
 
     /** {@code CONV2D_INPUT_GRAD} to {@code conv2dInputGrad}. */
