@@ -6,22 +6,20 @@
 #
 #   scripts/vqgan_codebook_study.sh            the study (STEPS steps per option)
 #   scripts/vqgan_codebook_study.sh --quick    4 steps, two options: checks the pipeline (bench/target/)
-# Env: STEPS (500), BATCH (16), SEED (1), OUT (runs/codebook-study), DATA (runs/photo-crops), VQ4J_THREADS.
+# Env: STEPS (300), BATCH (16), SEED (1), OUT (runs/codebook-study), DATA (runs/photo-crops), VQ4J_THREADS.
 # Every option keeps the default codebook size (512 codes; fsq 8,8,8 has 512 too).
 # Needs python3-skimage and python3-pil (Debian) for the crops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS=${STEPS:-500}; WARMUP=${WARMUP:-100}; BATCH=${BATCH:-16}; SEED=${SEED:-1}
+STEPS=${STEPS:-300}; WARMUP=${WARMUP:-100}; BATCH=${BATCH:-16}; SEED=${SEED:-1}
 OUT=${OUT:-runs/codebook-study}; DATA=${DATA:-runs/photo-crops}; REPORT=docs/perf/vqgan-codebook.md
 # option name | flags (the default is what `vq4j train --model vqgan` does with no quantiser flag)
 OPTIONS=(
   "default (ema + dead-code restarts)|"
   "vq as taming (random codes, legacy loss)|--quantizer vq --legacy"
   "vq + k-means init + restarts|--quantizer vq --kmeans-init 10 --dead-code-threshold 1"
-  "cosine + k-means init + restarts|--quantizer cosine --kmeans-init 10 --dead-code-threshold 1"
   "factorized (dim 8) + k-means init + restarts|--quantizer factorized --factor-dim 8 --kmeans-init 10 --dead-code-threshold 1"
   "ema without restarts|--quantizer ema"
-  "fsq 8,8,8 (512 codes)|--quantizer fsq --levels 8,8,8"
 )
 if [[ "${1:-}" == "--quick" ]]; then STEPS=4; WARMUP=1; OPTIONS=("${OPTIONS[0]}" "${OPTIONS[1]}"); OUT=bench/target/codebook-quick; REPORT=bench/target/vqgan-codebook-quick.md; fi
 if [ ! -d "$DATA/train" ]; then
