@@ -40,7 +40,7 @@ public interface TrainingTask {
     /**
      * One optimisation step on a batch of images in [0, 1]: forward, backward, clipping through
      * {@link StepContext#clip}, optimiser steps. Every scalar goes through {@link StepContext#finite}
-     * before any optimiser steps, so a NaN stops the run with the weights of the step before.
+     * before any optimiser steps, so a NaN stops the run with the parameters of the step before.
      */
     StepResult step(Tensor images, StepContext context);
 

@@ -5,7 +5,9 @@ import dev.vq4j.autograd.optim.Optimizer;
 import dev.vq4j.core.DType;
 import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.data.ProceduralImages;
+import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.train.Checkpoints;
+import dev.vq4j.models.train.NonFiniteLossException;
 import dev.vq4j.models.train.StepStats;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.TrainListener;
@@ -23,6 +25,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A tiny VQGAN trained by the one Trainer across disc_start, stopped, resumed, and compared byte for byte with the straight run. */
@@ -85,6 +88,39 @@ class VqganTrainerTest {
             ImageTokenizer trained = straight.task().tokenizer();
             assertArrayEquals(trained.reconstructImages(x).images().toFloatArray(), r.images().toFloatArray(), "loaded = trained");
         }
+    }
+
+    @Test
+    void aNanStopsTheRunNamingTheStepBeforeAnyOptimiserStep(@TempDir Path tmp) {
+        int[] calls = {0};
+        ImageDataset poisoned = new ImageDataset() {
+            @Override public int size() { return DATA.size(); }
+            @Override public int channels() { return 3; }
+            @Override public int height() { return 16; }
+            @Override public int width() { return 16; }
+            @Override public String describe() { return "images, NaN from the second batch"; }
+            @Override public Tensor batch(int[] indices) {
+                Tensor x = DATA.batch(indices);
+                return ++calls[0] >= 2 ? x.mul(Float.NaN) : x;
+            }
+        };
+        Trainer t = new Trainer(new VqganTask(SPEC, config(4), m -> {}), config(4), poisoned, null, tmp.resolve("run"));
+        Map<String, float[]> before = new java.util.LinkedHashMap<>(); // host copies: the step's tensors are freed with its scope
+        TrainListener keep = new TrainListener() {
+            @Override
+            public void onStep(StepStats s) {
+                t.task().model().namedParameters().forEach((k, v) -> before.put(k, v.contiguous().to(DType.FLOAT32).toFloatArray()));
+            }
+        };
+        var e = assertThrows(NonFiniteLossException.class, () -> t.run(keep));
+        assertEquals("loss is NaN at step 2 (loss)", e.getMessage());
+        assertEquals(1, calls[0] - 1, "one good step, then the NaN batch");
+        // no optimiser step ran: every trainable parameter is as after step 1 (buffers the forward pass updates, such as
+        // the quantiser's usage averages, saw the bad batch; the checkpoint on disk is what a resume uses)
+        t.task().model().namedParameters().forEach((k, v) -> {
+            float[] now = v.contiguous().to(DType.FLOAT32).toFloatArray(), was = before.get(k);
+            for (int i = 0; i < now.length; i++) assertEquals(Float.floatToRawIntBits(was[i]), Float.floatToRawIntBits(now[i]), k + "[" + i + "] changed by the NaN step");
+        });
     }
 
     static void assertBytesEqual(Map<String, Tensor> a, Map<String, Tensor> b, String what) {
