@@ -32,6 +32,8 @@ public final class VqganTask implements TrainingTask {
     private final VqganModel model;
     private final VqganLoss loss;
     private final Adam optAe, optDisc;
+    private final List<Tensor> aeParams, discParams;
+    private final Map<String, Optimizer> optimizers;
     private final Consumer<String> messages;
     private boolean announced;
 
@@ -42,8 +44,14 @@ public final class VqganTask implements TrainingTask {
         this.model = spec.buildWithLoss();
         this.loss = model.loss();
         this.messages = messages == null ? m -> {} : messages;
-        this.optAe = optimizer(model.autoencoderParameters(), train);
-        this.optDisc = optimizer(loss.discriminator().parameters(), train);
+        this.aeParams = model.autoencoderParameters();
+        this.discParams = loss.discriminator().parameters();
+        this.optAe = optimizer(aeParams, train);
+        this.optDisc = optimizer(discParams, train);
+        Map<String, Optimizer> opts = new LinkedHashMap<>();
+        opts.put("", optAe);
+        opts.put("disc", optDisc);
+        this.optimizers = java.util.Collections.unmodifiableMap(opts);
         model.train();
     }
 
@@ -85,10 +93,7 @@ public final class VqganTask implements TrainingTask {
 
     @Override
     public Map<String, Optimizer> optimizers() {
-        Map<String, Optimizer> m = new LinkedHashMap<>();
-        m.put("", optAe);
-        m.put("disc", optDisc);
-        return m;
+        return optimizers;
     }
 
     @Override
@@ -102,7 +107,6 @@ public final class VqganTask implements TrainingTask {
     @Override
     public StepResult step(Tensor images, StepContext ctx) {
         long globalStep = ctx.globalStep();
-        loss.effectivePerceptualWeight(); // says once, up front, when LPIPS has no weights
         Tensor x = images.mul(2f).sub(1f);
         VqganModel.Result r = model.reconstruct(x);
         VqganLoss.GeneratorLoss g = loss.generatorLoss(r.quantizerLoss(), x, r.reconstruction(), globalStep, model.lastLayer());
@@ -124,7 +128,7 @@ public final class VqganTask implements TrainingTask {
         optAe.zeroGrad();
         optDisc.zeroGrad(); // the g-loss reaches the discriminator too; those gradients are cleared below
         g.loss().backward();
-        double gradNorm = ctx.clip(model.autoencoderParameters());
+        double gradNorm = ctx.clip(aeParams);
         optAe.step();
         if (d != null) {
             if (!announced) {
@@ -133,7 +137,7 @@ public final class VqganTask implements TrainingTask {
             }
             optDisc.zeroGrad();
             d.loss().backward();
-            ctx.clip(loss.discriminator().parameters());
+            ctx.clip(discParams);
             optDisc.step();
         }
         return new StepResult(total, parts, r.indices(), gradNorm);
@@ -161,7 +165,7 @@ public final class VqganTask implements TrainingTask {
     public String describe() {
         VqganConfig c = spec.model();
         return String.format(Locale.ROOT, "VQGAN, %,d autoencoder parameters, %s quantiser with %d codes of dim %d, %dx downsampling; disc_start %d",
-                model.autoencoderParameters().stream().mapToLong(Tensor::numel).sum(), spec.quantizer(), c.nEmbed(), c.embedDim(),
+                aeParams.stream().mapToLong(Tensor::numel).sum(), spec.quantizer(), c.nEmbed(), c.embedDim(),
                 c.downsamplingFactor(), spec.loss().discStart());
     }
 }
