@@ -38,12 +38,14 @@ class ImageMetricsTest extends TorchParityTest {
     void ssimMatchesTheReferenceFormulaInTorch() {
         // pytorch-msssim's ssim (valid 11x11 Gaussian, sigma 1.5, K1 0.01, K2 0.03, data range 1), per image.
         // The second image is the first plus noise (SSIM about 0.8): two independent noise images have SSIM near 0,
-        // a value that float32 cancellation alone moves by more than a relative tolerance allows.
+        // a value that float32 cancellation alone moves by more than a relative tolerance allows. The gradients go
+        // through σ² = E[x²] − E[x]², which cancels in float32 on both sides (summed in different orders): up to 8e-4
+        // seen over seeds, so they get 5e-3.
         String expr = "(lambda x, y: (lambda f: (lambda mx, my: (((2 * mx * my + 1e-4) * (2 * (f(x * y) - mx * my) + 9e-4)) / "
                 + "((mx ** 2 + my ** 2 + 1e-4) * (f(x * x) - mx ** 2 + f(y * y) - my ** 2 + 9e-4))).flatten(1).mean(1))(f(x), f(y)))"
                 + "((lambda g: (lambda t: F.conv2d(t, g, groups=x.shape[1])))((lambda e: (e[:, None] * e[None, :]).expand(x.shape[1], 1, 11, 11))"
                 + "((lambda e: e / e.sum())(torch.exp(-(torch.arange(11.) - 5) ** 2 / (2 * 1.5 ** 2)))))))(x0, x0 + x1)";
         torch.check("ssim").python(expr).java(x -> Ssim.perImage(x[0], x[0].add(x[1])))
-                .inputs(Input.uniform(0f, 1f, 2, 3, 16, 13), Input.uniform(-0.1f, 0.1f, 2, 3, 16, 13)).tol(OpCheck.REDUCTION).run();
+                .inputs(Input.uniform(0f, 1f, 2, 3, 16, 13), Input.uniform(-0.1f, 0.1f, 2, 3, 16, 13)).tol(OpCheck.REDUCTION).gradTol(5e-3).run();
     }
 }
