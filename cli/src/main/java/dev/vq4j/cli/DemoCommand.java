@@ -107,7 +107,7 @@ final class DemoCommand implements Command {
                 size, size, model.codebookSize(), steps, batch);
         ImageDataset trainData = TrainingRun.trainData(train);
         TrainingRun.Outcome o = TrainingRun.run(VqVaeTask.create(model, train), train, trainData, TrainingRun.heldOutData(train), runDir, null, out);
-        Evaluation.Result e = o.result().lastEval();
+        Evaluation.Result e = o.result().lastTokenizerEval();
         Path grid = runDir.resolve("reconstructions.png"), curve = runDir.resolve("loss.png"), usage = runDir.resolve("codebook_usage.png");
         ImageDataset heldOut = o.heldOut();
         Tensor originals = heldOut.batch(Loaded.range(0, Math.min(8, heldOut.size())));

@@ -3,7 +3,7 @@ package dev.vq4j.cli;
 import dev.vq4j.models.data.ImageDataset;
 import dev.vq4j.models.train.Checkpoints;
 import dev.vq4j.models.train.ConfigFiles;
-import dev.vq4j.models.train.Evaluation;
+import dev.vq4j.models.train.EvalReport;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.TrainingTask;
 import dev.vq4j.models.train.TrainingTasks;
@@ -217,14 +217,8 @@ final class TrainCommand implements Command {
         ImageDataset trainData = TrainingRun.trainData(train), heldOut = TrainingRun.heldOutData(train);
         TrainingRun.Outcome o = TrainingRun.run(task, train, trainData, heldOut, runDir, resume, out);
         out.printf(Locale.ROOT, "trained %d steps in %.1f s; log %s%n", o.result().finalStep(), o.seconds(), runDir.resolve("train_log.jsonl"));
-        Evaluation.Result e = o.result().lastEval();
-        if (e != null) {
-            StringBuilder terms = new StringBuilder();
-            e.terms().forEach((k, v) -> terms.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
-            String ssim = Double.isNaN(e.ssim()) ? "" : String.format(Locale.ROOT, ", SSIM %.4f", e.ssim());
-            out.printf(Locale.ROOT, "held-out  PSNR %.2f dB%s, codebook usage %.1f%%, perplexity %.1f%s on %d images%n", e.psnr(), ssim, 100 * e.usage(),
-                    e.perplexity(), terms, e.images());
-        }
+        EvalReport e = o.result().lastEval();
+        if (e != null) out.println("held-out  " + e.summary());
         if (o.result().lastCheckpoint() != null) out.println("checkpoint " + o.result().lastCheckpoint() + "   (vq4j eval --checkpoint " + runDir + ")");
         return 0;
     }

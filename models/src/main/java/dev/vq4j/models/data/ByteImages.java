@@ -10,6 +10,7 @@ public final class ByteImages implements ImageDataset {
     private final byte[] pixels;
     private final int count, channels, height, width;
     private final int[] labels;
+    private java.util.List<String> classNames;
     private final String description;
 
     /** {@code labels} may be null; otherwise it has one entry per image. */
@@ -55,6 +56,26 @@ public final class ByteImages implements ImageDataset {
 
     public boolean hasLabels() {
         return labels != null;
+    }
+
+    @Override
+    public java.util.List<String> classNames() {
+        return classNames;
+    }
+
+    /** The same images with names for their labels (0 → names[0], ...). */
+    public ByteImages withClassNames(java.util.List<String> names) {
+        if (labels == null) throw new IllegalStateException(description + " has no labels to name");
+        for (int l : labels)
+            if (l < 0 || l >= names.size()) throw new IllegalArgumentException(description + ": label " + l + " is not one of the " + names.size() + " classes " + names);
+        ByteImages named = new ByteImages(pixels, count, channels, height, width, labels, description);
+        named.classNames = java.util.List.copyOf(names);
+        return named;
+    }
+
+    @Override
+    public Tensor labels(int[] indices) {
+        return labelBatch(indices);
     }
 
     /** Labels at the given indices as an int64 tensor [B]. */

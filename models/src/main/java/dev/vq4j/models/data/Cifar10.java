@@ -13,6 +13,7 @@ import java.util.stream.Stream;
  * image in row-major order. Files may be gzipped.
  */
 public final class Cifar10 {
+
     public static final int SIDE = 32, RECORD = 1 + 3 * SIDE * SIDE;
     public static final String[] CLASSES = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
 
@@ -72,6 +73,6 @@ public final class Cifar10 {
                 System.arraycopy(b, r * RECORD + 1, pixels, i * (RECORD - 1), RECORD - 1);
             }
         String name = files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " files";
-        return new ByteImages(pixels, n, 3, SIDE, SIDE, labels, "CIFAR-10 " + name);
+        return new ByteImages(pixels, n, 3, SIDE, SIDE, labels, "CIFAR-10 " + name).withClassNames(java.util.List.of(CLASSES));
     }
 }

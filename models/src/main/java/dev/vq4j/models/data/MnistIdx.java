@@ -33,7 +33,8 @@ public final class MnistIdx {
         if (expected - 16 > Integer.MAX_VALUE - 16) throw new IllegalArgumentException(where + ": too large (" + expected + " bytes)");
         byte[] pixels = java.util.Arrays.copyOfRange(img, 16, (int) expected);
         int[] labels = labelsFile == null ? null : readLabels(labelsFile, n);
-        return new ByteImages(pixels, n, 1, rows, cols, labels, "MNIST " + imagesFile.getFileName());
+        ByteImages images = new ByteImages(pixels, n, 1, rows, cols, labels, "MNIST " + imagesFile.getFileName());
+        return labels == null ? images : images.withClassNames(java.util.List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
     }
 
     /** Reads an IDX labels file, which must hold {@code expectedCount} labels. */

@@ -3,6 +3,8 @@ package dev.vq4j.models.data;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.core.Rng;
 
+import java.util.List;
+
 /**
  * The built-in dataset: {@code count} RGB images of {@code size}×{@code size} pixels, coloured shapes
  * and textures drawn deterministically from the seed (image i depends only on seed and i).
@@ -67,13 +69,51 @@ public final class ProceduralImages implements ImageDataset {
         return "procedural shapes: " + count + " RGB images " + size + "x" + size + " (seed " + seed + ")";
     }
 
+    /** The classes of {@link #labels}: the kind of the shape that shows the most pixels. */
+    public static final List<String> CLASSES = List.of("disc", "ring", "rectangle", "triangle");
+
+    @Override
+    public List<String> classNames() {
+        return CLASSES;
+    }
+
+    /**
+     * Each image's main shape kind: the kind whose shapes own the most pixels once every shape is drawn
+     * (a pixel belongs to the topmost shape covering at least half of it; ties go to the lower class).
+     * Costs one more drawing of the image.
+     */
+    @Override
+    public Tensor labels(int[] indices) {
+        long[] out = new long[indices.length];
+        float[] scratch = new float[3 * size * size];
+        int[] owner = new int[size * size];
+        for (int b = 0; b < indices.length; b++) {
+            int i = indices[b];
+            if (i < 0 || i >= count)
+                throw new IndexOutOfBoundsException("ProceduralImages: index " + i + " out of range for " + count + " images");
+            java.util.Arrays.fill(owner, -1);
+            draw(i, scratch, 0, owner);
+            int[] pixels = new int[CLASSES.size()];
+            for (int o : owner) if (o >= 0) pixels[o]++;
+            int best = 0;
+            for (int k = 1; k < pixels.length; k++) if (pixels[k] > pixels[best]) best = k;
+            out[b] = best;
+        }
+        return Tensor.ofLongs(out, indices.length);
+    }
+
     /** Image {@code index} as [3, size, size] floats written at {@code out[base ..]}. */
     void draw(int index, float[] out, int base) {
+        draw(index, out, base, null);
+    }
+
+    /** As {@link #draw(int, float[], int)}, also recording in {@code owner} (when not null) the kind of the topmost shape on each pixel. */
+    private void draw(int index, float[] out, int base, int[] owner) {
         Rng rng = new Rng(seed * 0x9e3779b97f4a7c15L + index * 0xc2b2ae3d27d4eb4fL + 0x165667b19e3779f9L);
         Canvas canvas = new Canvas(size, out, base);
         background(rng, canvas);
         int shapes = 2 + (int) rng.nextLong(4);
-        for (int s = 0; s < shapes; s++) shape(rng, canvas);
+        for (int s = 0; s < shapes; s++) shape(rng, canvas, owner);
     }
 
     // ---------------------------------------------------------------- backgrounds
@@ -116,7 +156,7 @@ public final class ProceduralImages implements ImageDataset {
         boolean test(double x, double y);
     }
 
-    private void shape(Rng rng, Canvas c) {
+    private void shape(Rng rng, Canvas c, int[] owner) {
         float[] colour = randomColour(rng, 0.55f, 1f, 0.45f, 1f);
         double r = size * (0.1 + 0.17 * rng.nextDouble());
         double cx = size * (0.1 + 0.8 * rng.nextDouble()), cy = size * (0.1 + 0.8 * rng.nextDouble());
@@ -166,6 +206,7 @@ public final class ProceduralImages implements ImageDataset {
             for (int x = x0; x <= x1; x++) {
                 float cover = coverage(inside, x, y);
                 if (cover == 0) continue;
+                if (owner != null && cover >= 0.5f) owner[y * size + x] = kind;
                 double shade = 1 + 0.2 * ((x + 0.5 - cx) * lx + (y + 0.5 - cy) * ly) / reach;
                 for (int ch = 0; ch < 3; ch++) {
                     float ink = (float) clamp01(colour[ch] * shade);

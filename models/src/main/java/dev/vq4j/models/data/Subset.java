@@ -24,13 +24,27 @@ public final class Subset implements ImageDataset {
 
     @Override
     public Tensor batch(int[] indices) {
+        return base.batch(shift(indices));
+    }
+
+    @Override
+    public java.util.List<String> classNames() {
+        return base.classNames();
+    }
+
+    @Override
+    public Tensor labels(int[] indices) {
+        return base.labels(shift(indices));
+    }
+
+    private int[] shift(int[] indices) {
         int[] shifted = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             if (indices[i] < 0 || indices[i] >= count)
                 throw new IndexOutOfBoundsException("Subset: index " + indices[i] + " out of range for " + count + " images of " + base.describe());
             shifted[i] = from + indices[i];
         }
-        return base.batch(shifted);
+        return shifted;
     }
 
     @Override

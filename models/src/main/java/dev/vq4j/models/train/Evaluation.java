@@ -9,6 +9,7 @@ import dev.vq4j.models.metrics.Psnr;
 import dev.vq4j.models.metrics.Ssim;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -25,7 +26,34 @@ public final class Evaluation {
      * @param terms      the model's own measures, means over images (VQGAN: l1, lpips, g_loss)
      */
     public record Result(int images, double mse, double psnr, double ssim, double usage, double perplexity, long[] codeCounts,
-                         Map<String, Double> terms) {}
+                         Map<String, Double> terms) implements EvalReport {
+        @Override
+        public int count() {
+            return images;
+        }
+
+        @Override
+        public Map<String, Double> metrics() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("images", (double) images);
+            m.put("mse", mse);
+            m.put("psnr", psnr);
+            if (!Double.isNaN(ssim)) m.put("ssim", ssim);
+            m.put("usage", usage);
+            m.put("perplexity", perplexity);
+            m.putAll(terms);
+            return m;
+        }
+
+        @Override
+        public String summary() {
+            StringBuilder extra = new StringBuilder();
+            terms.forEach((k, v) -> extra.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
+            String s = Double.isNaN(ssim) ? "" : String.format(Locale.ROOT, ", SSIM %.4f", ssim);
+            return String.format(Locale.ROOT, "PSNR %.2f dB%s, codebook usage %.1f%%, perplexity %.1f%s on %d images", psnr, s, 100 * usage, perplexity,
+                    extra, images);
+        }
+    }
 
     /** PSNR, usage and perplexity (no SSIM: cheaper, for evaluation during training). */
     public static Result evaluate(ImageTokenizer model, ImageDataset data, int batchSize) {

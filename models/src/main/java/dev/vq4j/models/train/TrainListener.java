@@ -7,7 +7,7 @@ public interface TrainListener {
     /** After every step (cheap: the stats are computed anyway); logged steps go to the log file as well. */
     default void onStep(StepStats stats) {}
 
-    default void onEval(int step, Evaluation.Result result) {}
+    default void onEval(int step, EvalReport result) {}
 
     default void onCheckpoint(int step, Path directory) {}
 }

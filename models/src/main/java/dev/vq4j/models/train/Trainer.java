@@ -6,9 +6,7 @@ import dev.vq4j.autograd.optim.Optimizer;
 import dev.vq4j.autograd.optim.WarmupCosineLr;
 import dev.vq4j.core.MemoryScope;
 import dev.vq4j.core.Rng;
-import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.data.ImageDataset;
-import dev.vq4j.models.viz.Plots;
 import dev.vq4j.models.vqvae.VqVae;
 import dev.vq4j.models.vqvae.VqVaeConfig;
 
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +42,9 @@ public final class Trainer {
 
     private final TrainingTask task;
     private final TrainConfig config;
-    private final ImageDataset train, heldOut;
+    private static final String TASK_GENERATOR = "@task:";
+
+    private final TrainingData train, heldOut;
     private final Path runDir;
     private final WarmupCosineLr schedule;
     private final TrainLog log;
@@ -56,8 +55,14 @@ public final class Trainer {
     private final CountDownLatch finished = new CountDownLatch(1);
 
     /** What a run did. losses[i] is the loss of step i + 1 (NaN for steps before a resume); parts.get(name)[i] likewise. */
-    public record Result(int finalStep, boolean stoppedEarly, float[] losses, Map<String, float[]> parts, Evaluation.Result lastEval, Path lastCheckpoint) {
+    public record Result(int finalStep, boolean stoppedEarly, float[] losses, Map<String, float[]> parts, EvalReport lastEval, Path lastCheckpoint) {
         /** The series of a named part (e.g. recon_loss), all NaN when the model does not log it. */
+        /** The last evaluation of a tokenizer run (PSNR, SSIM, usage...); an error for a prior's run. */
+        public Evaluation.Result lastTokenizerEval() {
+            if (lastEval == null || lastEval instanceof Evaluation.Result) return (Evaluation.Result) lastEval;
+            throw new IllegalStateException("this run evaluated a " + lastEval.getClass().getSimpleName() + ", not a tokenizer");
+        }
+
         public float[] part(String name) {
             float[] p = parts.get(name);
             if (p != null) return p;
@@ -82,12 +87,8 @@ public final class Trainer {
      * @param heldOut may be null (no evaluation)
      * @param runDir  where the log, grids and checkpoints go; null for none (tests, quick experiments)
      */
-    public Trainer(TrainingTask task, TrainConfig config, ImageDataset train, ImageDataset heldOut, Path runDir) {
-        ImageTokenizer tok = task.tokenizer();
-        if (train.channels() != tok.imageChannels())
-            throw new IllegalArgumentException("Trainer: the data has " + train.channels() + " channels (" + train.describe() + "), the model expects "
-                    + tok.imageChannels());
-        tok.codeGridShape(train.height(), train.width());
+    public Trainer(TrainingTask task, TrainConfig config, TrainingData train, TrainingData heldOut, Path runDir) {
+        task.checkData(train);
         if (train.size() < 1) throw new IllegalArgumentException("Trainer: the training data is empty (" + train.describe() + ")");
         this.task = task;
         this.config = config;
@@ -122,7 +123,11 @@ public final class Trainer {
         Checkpoints.loadWeights(task.model(), info.directory());
         Checkpoints.loadOptimizers(task, info.directory());
         this.dataRng = Rng.restore(info.state().dataRng());
-        ModelRngs.restore(task.model(), info.state().modelRngs(), info.directory().toString());
+        Map<String, long[]> modelStates = new LinkedHashMap<>(), taskStates = new LinkedHashMap<>();
+        info.state().modelRngs().forEach((k, v) -> (k.startsWith(TASK_GENERATOR) ? taskStates : modelStates)
+                .put(k.startsWith(TASK_GENERATOR) ? k.substring(TASK_GENERATOR.length()) : k, v));
+        ModelRngs.restore(task.model(), modelStates, info.directory().toString());
+        task.restoreGenerators(taskStates);
         long[] sourceRng = info.state().dataSourceRng();
         if ((sourceRng == null) != (train.rngState() == null))
             throw new IllegalArgumentException("resume: checkpoint " + info.directory() + (sourceRng == null ? " has no" : " has a")
@@ -171,12 +176,11 @@ public final class Trainer {
         float[] losses = new float[total];
         Arrays.fill(losses, Float.NaN);
         Map<String, float[]> parts = new LinkedHashMap<>();
-        Evaluation.Result lastEval = null;
+        EvalReport lastEval = null;
         Path lastCheckpoint = null;
         int startStep = step;
         long start = System.nanoTime();
         boolean stopped = false;
-        ImageTokenizer tok = task.tokenizer();
         task.model().train();
         while (step < total) {
             int s = step + 1;
@@ -184,10 +188,10 @@ public final class Trainer {
             for (int i = 0; i < indices.length; i++) indices[i] = (int) dataRng.nextLong(train.size());
             // the step's activations and gradients are freed when it ends (device memory stays flat)
             try (MemoryScope ignored = MemoryScope.open()) {
-                Tensor images = train.batch(indices);
+                TrainingData.Batch batch = train.examples(indices);
                 double lr = schedule.lr(s);
                 for (Optimizer o : task.optimizers().values()) o.setLr(lr);
-                TrainingTask.StepResult r = task.step(images, new StepContext(s, lr, config.clipNorm()));
+                TrainingTask.StepResult r = task.step(batch, new StepContext(s, lr, config.clipNorm()));
                 step = s;
                 losses[s - 1] = r.loss();
                 for (Map.Entry<String, Float> e : r.parts().entrySet()) {
@@ -198,14 +202,14 @@ public final class Trainer {
                     });
                     series[s - 1] = e.getValue();
                 }
-                float usage = Evaluation.batchUsage(r.codes(), tok.codebookSize());
+                float usage = r.codes() == null ? Float.NaN : Evaluation.batchUsage(r.codes(), task.tokenizer().codebookSize());
                 double rate = (s - startStep) / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
                 StepStats stats = new StepStats(s, total, r.loss(), r.parts(), usage, lr, r.gradNorm(), rate);
                 l.onStep(stats);
                 boolean last = s == total, stopNow = stopRequested && !last;
                 if (log != null && (s % config.logEvery() == 0 || last || stopNow)) log.append(record(stats));
                 if (heldOut != null && config.evalImages() > 0 && ((config.evalEvery() > 0 && s % config.evalEvery() == 0) || last)) {
-                    lastEval = Evaluation.evaluate(tok, heldOut, Math.max(config.batchSize(), 32), true, task::evalTermSums);
+                    lastEval = task.evaluate(heldOut, Math.max(config.batchSize(), 32));
                     l.onEval(s, lastEval);
                     if (log != null) log.append(evalRecord(s, lastEval));
                     if (runDir != null) writeGrid(s);
@@ -223,26 +227,23 @@ public final class Trainer {
         return new Result(step, stopped, losses, parts, lastEval, lastCheckpoint);
     }
 
-    /** {@code <run>/samples/step-N.png}: up to 8 held-out images above their reconstructions. */
+    /** {@code <run>/samples/step-N.png}: the task's grid (held-out images above their reconstructions, or new samples). */
     private void writeGrid(int s) {
-        int n = Math.min(8, heldOut.size());
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) idx[i] = i;
-        Tensor originals = heldOut.batch(idx);
-        Tensor recon = task.tokenizer().reconstructImages(originals).images();
         Path png = runDir.resolve("samples").resolve(String.format("step-%08d.png", s));
         try {
             Files.createDirectories(png.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + png.getParent() + ": " + e.getMessage(), e);
         }
-        Plots.imageGrid(png, List.of(originals, recon), List.of("original", "reconstruction"));
+        task.writeSamples(png, heldOut);
     }
 
     /** Writes a checkpoint of the current state now (normally the loop does this). */
     public Path checkpoint(double lr) {
         if (runDir == null) throw new IllegalStateException("Trainer: no run directory, cannot checkpoint");
-        TrainerState state = new TrainerState(step, dataRng.state(), ModelRngs.capture(task.model()), train.rngState(), lr, config.warmupSteps(), config.steps());
+        Map<String, long[]> generators = new LinkedHashMap<>(ModelRngs.capture(task.model()));
+        task.generatorStates().forEach((k, v) -> generators.put(TASK_GENERATOR + k, v));
+        TrainerState state = new TrainerState(step, dataRng.state(), generators, train.rngState(), lr, config.warmupSteps(), config.steps());
         try {
             return Checkpoints.write(runDir, task, config, state, config.keepCheckpoints());
         } catch (IOException e) {
@@ -263,15 +264,9 @@ public final class Trainer {
         return m;
     }
 
-    private static Map<String, Object> evalRecord(int step, Evaluation.Result r) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("images", r.images());
-        e.put("mse", r.mse());
-        e.put("psnr", r.psnr());
-        if (!Double.isNaN(r.ssim())) e.put("ssim", r.ssim());
-        e.put("usage", r.usage());
-        e.put("perplexity", r.perplexity());
-        e.putAll(r.terms());
+    private static Map<String, Object> evalRecord(int step, EvalReport r) {
+        Map<String, Object> e = new LinkedHashMap<>(r.metrics());
+        e.put(r instanceof Evaluation.Result ? "images" : "count", r.count());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("eval", e);

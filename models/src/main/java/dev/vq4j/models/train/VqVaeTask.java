@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Training a {@link VqVae}: loss = MSE(reconstruction, images) + quantiser loss, one Adam or AdamW optimiser. */
-public final class VqVaeTask implements TrainingTask {
+public final class VqVaeTask implements TokenizerTask {
     private final VqVae model;
     private final Adam optimizer;
 
@@ -60,7 +60,8 @@ public final class VqVaeTask implements TrainingTask {
     }
 
     @Override
-    public StepResult step(Tensor images, StepContext ctx) {
+    public StepResult step(TrainingData.Batch batch, StepContext ctx) {
+        Tensor images = batch.inputs();
         optimizer.zeroGrad();
         VqVae.Output out = model.forwardAll(images);
         Tensor reconLoss = Losses.mse(out.reconstruction(), images, Losses.Reduction.MEAN);

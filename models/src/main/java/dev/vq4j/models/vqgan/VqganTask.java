@@ -9,7 +9,8 @@ import dev.vq4j.autograd.optim.Optimizer;
 import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.train.StepContext;
 import dev.vq4j.models.train.TrainConfig;
-import dev.vq4j.models.train.TrainingTask;
+import dev.vq4j.models.train.TokenizerTask;
+import dev.vq4j.models.train.TrainingData;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * names (the model's keys and {@code loss.*}); {@code optimizer.safetensors} is the autoencoder's,
  * {@code optimizer_disc.safetensors} the discriminator's.
  */
-public final class VqganTask implements TrainingTask {
+public final class VqganTask implements TokenizerTask {
     private final VqganSpec spec;
     private final VqganModel model;
     private final VqganLoss loss;
@@ -105,7 +106,8 @@ public final class VqganTask implements TrainingTask {
     }
 
     @Override
-    public StepResult step(Tensor images, StepContext ctx) {
+    public StepResult step(TrainingData.Batch batch, StepContext ctx) {
+        Tensor images = batch.inputs();
         long globalStep = ctx.globalStep();
         Tensor x = images.mul(2f).sub(1f);
         VqganModel.Result r = model.reconstruct(x);

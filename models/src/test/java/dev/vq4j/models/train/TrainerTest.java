@@ -131,8 +131,8 @@ class TrainerTest {
         Checkpoints.loadWeights(loaded, info.directory());
         assertArrayEquals(parameterBytes(vqvae(t)), parameterBytes(loaded));
         assertNotNull(r.lastEval());
-        assertTrue(r.lastEval().psnr() > 5 && r.lastEval().psnr() < 100, "psnr " + r.lastEval().psnr());
-        assertTrue(r.lastEval().usage() > 0 && r.lastEval().usage() <= 1);
+        assertTrue(r.lastTokenizerEval().psnr() > 5 && r.lastTokenizerEval().psnr() < 100, "psnr " + r.lastTokenizerEval().psnr());
+        assertTrue(r.lastTokenizerEval().usage() > 0 && r.lastTokenizerEval().usage() <= 1);
     }
 
     @Test

@@ -76,7 +76,7 @@ class VqganTrainerTest {
         for (String f : List.of("model.safetensors", "optimizer.safetensors", "optimizer_disc.safetensors", "config.json", "trainer_state.json"))
             assertTrue(Files.isRegularFile(cp.resolve(f)), f);
         assertTrue(Files.isRegularFile(tmp.resolve("straight/samples/step-00000006.png")), "PNG grid at the evaluation");
-        assertTrue(all.lastEval().terms().containsKey("l1") && all.lastEval().terms().containsKey("g_loss"), all.lastEval().terms().toString());
+        assertTrue(all.lastTokenizerEval().terms().containsKey("l1") && all.lastTokenizerEval().terms().containsKey("g_loss"), all.lastTokenizerEval().terms().toString());
 
         // the checkpoint loads as a tokenizer: encode then decode is reconstruct
         try (ImageTokenizer tok = ImageTokenizer.load(tmp.resolve("straight"))) {

@@ -54,7 +54,7 @@ class QuantizerFactoryTest {
             assertEquals(3, r.finalStep());
             VqVae trained = ((VqVaeTask) t.task()).vqvae();
             assertInstanceOf(e.getValue(), trained.quantizer(), e.getKey());
-            assertTrue(r.lastEval().usage() > 0, e.getKey());
+            assertTrue(r.lastTokenizerEval().usage() > 0, e.getKey());
             Checkpoints.Info info = Checkpoints.info(run);
             assertEquals(c, info.vqvaeConfig(), e.getKey());
             ImageTokenizer loaded = ImageTokenizer.load(run);
