@@ -45,6 +45,11 @@ record Loaded(Path source, ImageTokenizer model, TrainConfig train) {
     static Loaded from(Options options) {
         String checkpoint = options.string("checkpoint"), config = options.string("config");
         if (checkpoint == null) throw new UsageException("--checkpoint is required (a run or checkpoint directory, or a weights file)");
+        return from(checkpoint, config);
+    }
+
+    /** A tokenizer from a run, checkpoint, taming directory or weights file, with its config when it is not beside the weights. */
+    static Loaded from(String checkpoint, String config) {
         Path path = Path.of(checkpoint);
         try {
             ImageTokenizer model = config == null ? ImageTokenizer.load(path) : ImageTokenizer.load(Path.of(config), path);

@@ -21,6 +21,7 @@ public final class Main {
         register(new DemoCommand());
         register(new TrainCommand());
         register(new EncodeCommand());
+        register(new TokenizeCommand());
         register(new DecodeCommand());
         register(new ReconstructCommand());
         register(new EvalCommand());
