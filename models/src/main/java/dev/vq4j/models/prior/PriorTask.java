@@ -27,7 +27,8 @@ import java.util.Set;
 /**
  * Training a {@link CodePrior} on code grids ({@link CodeDataset}) with the one trainer: AdamW with
  * β = (0.9, 0.95) as minGPT and taming configure them, weight decay 0.01 on the linear layers' weights
- * only (optimizer.safetensors) and none on biases, norms and embeddings (optimizer_no_decay.safetensors);
+ * only (optimizer.safetensors) and none on biases, norms and embeddings (optimizer_no_decay.safetensors; a
+ * prior without linear layers has only the latter, as optimizer.safetensors);
  * held-out loss in bits per token; sample grids decoded through the tokenizer at every evaluation.
  */
 public final class PriorTask implements TrainingTask {
@@ -60,8 +61,8 @@ public final class PriorTask implements TrainingTask {
         for (Tensor p : prior.module().parameters()) (decay.contains(p) ? withDecay : without).add(p);
         this.parameters = prior.module().parameters();
         Map<String, Optimizer> o = new LinkedHashMap<>();
-        o.put("", new AdamW(withDecay, train.lr()).betas(0.9, 0.95).weightDecay(WEIGHT_DECAY));
-        if (!without.isEmpty()) o.put("no_decay", new AdamW(without, train.lr()).betas(0.9, 0.95).weightDecay(0));
+        if (!withDecay.isEmpty()) o.put("", new AdamW(withDecay, train.lr()).betas(0.9, 0.95).weightDecay(WEIGHT_DECAY));
+        if (!without.isEmpty()) o.put(withDecay.isEmpty() ? "" : "no_decay", new AdamW(without, train.lr()).betas(0.9, 0.95).weightDecay(0));
         this.optimizers = Collections.unmodifiableMap(o);
         this.rng = new Rng(train.seed() ^ RNG_SALT);
     }
