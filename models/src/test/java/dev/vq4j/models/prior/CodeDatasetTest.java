@@ -76,7 +76,7 @@ class CodeDatasetTest {
     }
 
     @Test
-    void builtInImagesAreLabelledByTheirMainShapeKind() {
+    void builtInImagesAreLabelledByTheirMainShapeKindInBalance() {
         ProceduralImages data = new ProceduralImages(1, 400, 32);
         int[] idx = new int[400];
         for (int i = 0; i < idx.length; i++) idx[i] = i;
