@@ -51,9 +51,10 @@ public record GptPriorConfig(int codebookSize, int gridH, int gridW, int numClas
                     + ") (class_offset + n_classes) do not fit the vocab_size " + v);
         if (!(pkeep > 0 && pkeep <= 1)) throw new IllegalArgumentException("GPT prior: pkeep must be in (0, 1], got " + pkeep);
         if (!(pUncond >= 0 && pUncond < 1)) throw new IllegalArgumentException("GPT prior: p_uncond must be in [0, 1), got " + pUncond);
-        if (pUncond > 0 && (numClasses == 0 || classOffset + numClasses >= v))
-            throw new IllegalArgumentException("GPT prior: p_uncond > 0 needs a class-conditional prior with a null class token (class_offset + n_classes "
-                    + (classOffset + numClasses) + " < vocab_size " + v + ")");
+        if (pUncond > 0 && !hasNullClass(codebookSize, numClasses, classOffset, v))
+            throw new IllegalArgumentException("GPT prior: p_uncond > 0 needs a class-conditional prior with a null class token: class tokens after the"
+                    + " codebook (class_offset >= codebook_size " + codebookSize + ", got " + classOffset + ") and class_offset + n_classes "
+                    + (classOffset + numClasses) + " < vocab_size " + v);
     }
 
     /**
@@ -72,9 +73,16 @@ public record GptPriorConfig(int codebookSize, int gridH, int gridW, int numClas
         return gridH * gridW;
     }
 
-    /** The null-class token, or −1 when the vocabulary has none (unconditional, or taming's layout). */
+    /**
+     * The null-class token class_offset + n_classes, or −1 when the vocabulary has none: unconditional, or
+     * class tokens sharing the code vocabulary (taming's Labelator, where every token past the classes is a code).
+     */
     public int nullClassToken() {
-        return numClasses > 0 && classOffset + numClasses < gpt.vocabSize() ? classOffset + numClasses : -1;
+        return hasNullClass(codebookSize, numClasses, classOffset, gpt.vocabSize()) ? classOffset + numClasses : -1;
+    }
+
+    private static boolean hasNullClass(int k, int classes, int offset, int vocab) {
+        return classes > 0 && offset >= k && offset + classes < vocab;
     }
 
     /**
