@@ -68,11 +68,23 @@ public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int
      * n_head 8, n_embd 256 are not assumed); the rest default to 0. Unknown keys are errors.
      */
     public static GptConfig fromMap(Object map) {
-        ConfigReader r = new ConfigReader("GPT config", map, KEYS);
+        ConfigReader r = new ConfigReader("GPT config", asParsed(map), KEYS);
         for (String k : new String[] {"vocab_size", "block_size", "n_layer", "n_head", "n_embd"})
             if (!r.has(k)) throw new IllegalArgumentException("GPT config: missing \"" + k + "\"");
         return new GptConfig(r.integer("vocab_size", 0), r.integer("block_size", 0), r.integer("n_layer", 0), r.integer("n_head", 0),
                 r.integer("n_embd", 0), (float) r.number("embd_pdrop", 0), (float) r.number("resid_pdrop", 0),
                 (float) r.number("attn_pdrop", 0), r.integer("n_unmasked", 0));
+    }
+
+    /** A map as a JSON/yaml parser gives it (integers as Long), so {@code fromMap(toMap())} works without a parse in between. */
+    static Object asParsed(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put(e.getKey(), asParsed(e.getValue()));
+            return out;
+        }
+        if (o instanceof Integer || o instanceof Short || o instanceof Byte) return ((Number) o).longValue();
+        if (o instanceof Float f) return f.doubleValue();
+        return o;
     }
 }

@@ -18,8 +18,10 @@ import dev.vq4j.models.prior.Sampling;
  * order, see {@link GptPriorConfig}) and predicts code i from position i of
  * {@code [c, z_0 … z_{h·w−2}]}:
  * <pre>  loss = −(1/(N·h·w)) Σ_n Σ_i log softmax(logits[n, i, :V'])[z_{n,i}]</pre>
- * with V' = {@link GptPriorConfig#lossVocab()}. Training corrupts the input codes (pkeep) and drops
- * labels to the null class (p_uncond); {@link #evalLoss} does neither.
+ * with V' = {@link GptPriorConfig#lossVocab()}. {@link #loss} corrupts the input codes (pkeep; the
+ * replacements are uniform over the K codes, where taming draws from the whole vocab_size, which is K in
+ * its shared-vocabulary checkpoints) and drops labels to the null class (p_uncond); {@link #evalLoss}
+ * does neither.
  *
  * <p>{@link #sample}: taming's {@code sample} loop, but with a {@link KvCache} (prefill the condition
  * token, then one decode step per code) and the draws of {@link Sampling} restricted to the K code

@@ -111,7 +111,7 @@ public record GptPriorConfig(int codebookSize, int gridH, int gridW, int numClas
 
     /** Reads {@link #toMap()}'s form: codebook_size, grid_h, grid_w, transformer required; n_classes 0, sos_token 0, class_offset 0, pkeep 1, p_uncond 0 by default. */
     public static GptPriorConfig fromMap(Object map) {
-        ConfigReader r = new ConfigReader("GPT prior config", map, KEYS);
+        ConfigReader r = new ConfigReader("GPT prior config", GptConfig.asParsed(map), KEYS);
         for (String k : new String[] {"codebook_size", "grid_h", "grid_w", "transformer"})
             if (!r.has(k)) throw new IllegalArgumentException("GPT prior config: missing \"" + k + "\"");
         return new GptPriorConfig(r.integer("codebook_size", 0), r.integer("grid_h", 0), r.integer("grid_w", 0), r.integer("n_classes", 0),
