@@ -4,6 +4,7 @@ import dev.vq4j.autograd.GradMode;
 import dev.vq4j.autograd.Losses;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.nn.Module;
+import dev.vq4j.core.Device;
 import dev.vq4j.core.Rng;
 import dev.vq4j.models.prior.CodePrior;
 import dev.vq4j.models.prior.SampleOptions;
@@ -71,12 +72,20 @@ public final class MaskGitPrior implements CodePrior {
         MaskGitMasking m = MaskGitMasking.draw(c, batch, n, config.maskToken(), rng);
         if (lab != null && dropLabels && config.pUncond() > 0)
             for (int b = 0; b < batch; b++) if (rng.nextFloat() < config.pUncond()) lab[b] = config.nullClass();
-        Tensor tokens = Tensor.ofLongs(codes.device(), m.inputs(), batch, n);
-        Tensor labelT = lab == null ? null : Tensor.ofLongs(codes.device(), lab, batch);
+        return lossOn(m, lab, batch, codes.device());
+    }
+
+    /**
+     * Mean cross-entropy of {@code m.targets()} at the masked positions: the hidden states there only go
+     * through the head (the other positions' logits are never formed).
+     */
+    Tensor lossOn(MaskGitMasking m, long[] labels, int batch, Device device) {
+        int n = config.numTokens();
+        Tensor tokens = Tensor.ofLongs(device, m.inputs(), batch, n);
+        Tensor labelT = labels == null ? null : Tensor.ofLongs(device, labels, batch);
         Tensor h = model.hidden(tokens, labelT).reshape(batch * n, config.nEmbd());
-        Tensor picked = h.indexSelect(0, Tensor.ofLongs(codes.device(), m.masked(), m.masked().length));
-        Tensor logits = model.head(picked);
-        return Losses.crossEntropy(logits, Tensor.ofLongs(codes.device(), m.targets(), m.targets().length));
+        Tensor picked = h.indexSelect(0, Tensor.ofLongs(device, m.masked(), m.masked().length));
+        return Losses.crossEntropy(model.head(picked), Tensor.ofLongs(device, m.targets(), m.targets().length));
     }
 
     private long[] checkedCodes(Tensor codes, String op) {
