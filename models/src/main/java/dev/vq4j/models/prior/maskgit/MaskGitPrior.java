@@ -59,8 +59,12 @@ public final class MaskGitPrior implements CodePrior {
 
     @Override
     public double evalLoss(Tensor codes, Tensor labels, Rng rng) {
+        boolean wasTraining = model.isTraining();
+        model.eval(); // dropout off even if the caller forgot
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             return maskedLoss(codes, labels, rng, false).item();
+        } finally {
+            model.train(wasTraining);
         }
     }
 
