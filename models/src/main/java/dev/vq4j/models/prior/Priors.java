@@ -61,19 +61,54 @@ public final class Priors {
         Map<String, Object> m = new LinkedHashMap<>(given);
         int classes = conditional ? codes.numClasses() : 0;
         fromCodes(m, "codebook_size", codes.codebookSize());
-        fromCodes(m, "grid_height", codes.height());
-        fromCodes(m, "grid_width", codes.width());
+        fromCodes(m, "grid_h", codes.height());
+        fromCodes(m, "grid_w", codes.width());
         fromCodes(m, "n_classes", classes);
+        int layers = integer(m, "n_layer", DEFAULT_LAYERS), heads = integer(m, "n_head", DEFAULT_HEADS), width = integer(m, "n_embd", DEFAULT_WIDTH);
+        float dropout = (float) number(m, "dropout", 0), pUncond = (float) number(m, "p_uncond", classes > 0 ? DEFAULT_P_UNCOND : 0);
+        if (pUncond > 0 && classes == 0) throw new IllegalArgumentException("prior config: p_uncond " + pUncond + " needs labelled codes (classifier-free guidance drops labels)");
         return switch (modelType) {
-            case GPT -> GptPriorConfig.fromMap(m).toMap();
-            case MASKGIT -> MaskGitConfig.fromMap(m).toMap();
+            case GPT -> {
+                for (String k : m.keySet())
+                    if (!List.of("codebook_size", "grid_h", "grid_w", "n_classes", "n_layer", "n_head", "n_embd", "dropout", "pkeep", "p_uncond").contains(k))
+                        throw new IllegalArgumentException("GPT prior config: unknown key \"" + k + "\"");
+                yield GptPriorConfig.standard(codes.codebookSize(), codes.height(), codes.width(), classes, layers, heads, width, dropout,
+                        (float) number(m, "pkeep", 1), pUncond).toMap();
+            }
+            case MASKGIT -> {
+                m.put("n_layer", (long) layers);
+                m.put("n_head", (long) heads);
+                m.put("n_embd", (long) width);
+                m.put("dropout", (double) dropout);
+                m.put("p_uncond", (double) pUncond);
+                yield MaskGitConfig.fromMap(m).toMap();
+            }
             default -> throw new IllegalArgumentException("unknown prior model_type \"" + modelType + "\" (one of " + MODEL_TYPES + ")");
         };
     }
 
+    /** Defaults of a prior trained here: small enough for a CPU, large enough for 8x8 to 16x16 grids. */
+    public static final int DEFAULT_LAYERS = 4, DEFAULT_HEADS = 4, DEFAULT_WIDTH = 128;
+    public static final double DEFAULT_P_UNCOND = 0.1;
+
+    private static int integer(Map<String, Object> m, String key, int fallback) {
+        Object v = m.get(key);
+        if (v == null) return fallback;
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("prior config: " + key + " must be an integer, got " + v);
+        return n.intValue();
+    }
+
+    private static double number(Map<String, Object> m, String key, double fallback) {
+        Object v = m.get(key);
+        if (v == null) return fallback;
+        if (!(v instanceof Number n)) throw new IllegalArgumentException("prior config: " + key + " must be a number, got " + v);
+        return n.doubleValue();
+    }
+
     private static void fromCodes(Map<String, Object> m, String key, int value) {
         Object v = m.get(key);
-        if (v != null && ((Number) v).longValue() != value)
+        if (v != null && (!(v instanceof Number n) || n.longValue() != value))
             throw new IllegalArgumentException("prior config: " + key + " is " + v + ", the codes have " + value);
         m.put(key, (long) value);
     }
