@@ -109,7 +109,7 @@ final class DemoCommand implements Command {
         TrainingRun.Outcome o = TrainingRun.run(VqVaeTask.create(model, train), train, trainData, TrainingRun.heldOutData(train), runDir, null, out);
         Evaluation.Result e = o.result().lastTokenizerEval();
         Path grid = runDir.resolve("reconstructions.png"), curve = runDir.resolve("loss.png"), usage = runDir.resolve("codebook_usage.png");
-        ImageDataset heldOut = o.heldOut();
+        ImageDataset heldOut = (ImageDataset) o.heldOut();
         Tensor originals = heldOut.batch(Loaded.range(0, Math.min(8, heldOut.size())));
         Tensor recon = o.trainer().task().tokenizer().reconstructImages(originals).images();
         Plots.imageGrid(grid, List.of(originals, recon), List.of("original", "reconstruction"));

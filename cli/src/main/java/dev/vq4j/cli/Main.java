@@ -22,6 +22,8 @@ public final class Main {
         register(new TrainCommand());
         register(new EncodeCommand());
         register(new TokenizeCommand());
+        register(new SampleCommand());
+        register(new VaryCommand());
         register(new DecodeCommand());
         register(new ReconstructCommand());
         register(new EvalCommand());

@@ -1,6 +1,9 @@
 package dev.vq4j.cli;
 
 import dev.vq4j.models.data.ImageDataset;
+import dev.vq4j.models.prior.CodeDataset;
+import dev.vq4j.models.prior.Priors;
+import dev.vq4j.models.train.TrainingData;
 import dev.vq4j.models.train.Checkpoints;
 import dev.vq4j.models.train.ConfigFiles;
 import dev.vq4j.models.train.EvalReport;
@@ -36,7 +39,7 @@ final class TrainCommand implements Command {
     /**
      * A flag that sets one config key.
      *
-     * @param models   which models read it: "all", "vqvae" or "vqgan"
+     * @param models   which models read it: "all", "tokenizers" (vqvae, vqgan), "priors" (gpt, maskgit) or one model type
      * @param vqganKey the key in a VQGAN's section when it differs (codebook_size is n_embed there, code_dim is embed_dim)
      */
     private record Setting(String flag, String section, String key, char type, String help, String models, String vqganKey) {
@@ -45,7 +48,8 @@ final class TrainCommand implements Command {
         }
 
         boolean appliesTo(String model) {
-            return models.equals("all") || models.equals(model);
+            return models.equals("all") || models.equals(model) || models.equals("tokenizers") && TrainingTasks.TOKENIZER_TYPES.contains(model)
+                    || models.equals("priors") && Priors.MODEL_TYPES.contains(model);
         }
 
         String keyFor(String model) {
@@ -54,41 +58,41 @@ final class TrainCommand implements Command {
     }
 
     private static final List<Setting> SETTINGS = List.of(
-            new Setting("data", "train", "data", 's', "images: builtin, folder:PATH, mnist:PATH or cifar10:PATH (default builtin)"),
-            new Setting("image-size", "train", "image_size", 'i', "image side in pixels (default 32)"),
-            new Setting("train-images", "train", "train_images", 'i', "built-in training images to generate (default 2048)"),
+            new Setting("data", "train", "data", 's', "images: builtin, folder:PATH, mnist:PATH or cifar10:PATH (default builtin)", "tokenizers", null),
+            new Setting("image-size", "train", "image_size", 'i', "image side in pixels (default 32)", "tokenizers", null),
+            new Setting("train-images", "train", "train_images", 'i', "built-in training images to generate (default 2048)", "tokenizers", null),
             new Setting("eval-images", "train", "eval_images", 'i', "held-out images for evaluation, 0 for none (default 256)"),
             new Setting("steps", "train", "steps", 'i', "total training steps (default 2000)"),
             new Setting("batch", "train", "batch_size", 'i', "images per step (default 32; vqgan 16)"),
-            new Setting("optimizer", "train", "optimizer", 's', "adam or adamw (default adam; vqgan: betas 0.5, 0.9 as taming)"),
+            new Setting("optimizer", "train", "optimizer", 's', "adam or adamw (default adam; vqgan: betas 0.5, 0.9 as taming)", "tokenizers", null),
             new Setting("lr", "train", "lr", 'd', "peak learning rate (default 2e-3; vqgan " + VqganDefaults.LR + ")"),
             new Setting("min-lr", "train", "min_lr", 'd', "learning rate at the end of the cosine decay (default 1e-4; vqgan " + VqganDefaults.MIN_LR + ")"),
             new Setting("warmup", "train", "warmup_steps", 'i', "linear warm-up steps (default 100)"),
-            new Setting("weight-decay", "train", "weight_decay", 'd', "weight decay (default 0)"),
+            new Setting("weight-decay", "train", "weight_decay", 'd', "weight decay (default 0)", "tokenizers", null),
             new Setting("clip", "train", "clip_norm", 'd', "clip gradients to this global 2-norm, 0 = off (default 1)"),
             new Setting("seed", "train", "seed", 'l', "seed of initialisation, data and data order (default 1)"),
             new Setting("log-every", "train", "log_every", 'i', "steps between log-file lines (default 10)"),
             new Setting("eval-every", "train", "eval_every", 'i', "steps between held-out evaluations and PNG grids, 0 = at the end (default 0)"),
             new Setting("checkpoint-every", "train", "checkpoint_every", 'i', "steps between checkpoints, 0 = at the end (default 500)"),
             new Setting("keep", "train", "keep_checkpoints", 'i', "newest checkpoints to keep (default 3)"),
-            new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)"),
-            // quantiser: every model
-            new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq; vqgan " + VqganDefaults.QUANTIZER + ")"),
-            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 512; fsq: product of --levels; lfq: 2^code-dim)", "all", "n_embed"),
-            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16, vqgan 64; fsq: number of --levels)", "all", "embed_dim"),
-            new Setting("beta", "model", "beta", 'd', "commitment weight; lfq: its commitment weight (default 0.25)"),
-            new Setting("legacy", "model", "legacy", 'b', "vq: taming-transformers' loss weighting"),
-            new Setting("cosine", "model", "cosine", 'b', "vq, ema, residual: l2-normalised codes and latents"),
-            new Setting("kmeans-init", "model", "kmeans_iters", 'i', "vq, ema, residual, factorized: k-means on the first batch, this many Lloyd iterations (default 0 = off)"),
+            new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)", "tokenizers", null),
+            // quantiser: every tokenizer
+            new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq; vqgan " + VqganDefaults.QUANTIZER + ")", "tokenizers", null),
+            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 512; fsq: product of --levels; lfq: 2^code-dim)", "all", "n_embed", "tokenizers", null),
+            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16, vqgan 64; fsq: number of --levels)", "all", "embed_dim", "tokenizers", null),
+            new Setting("beta", "model", "beta", 'd', "commitment weight; lfq: its commitment weight (default 0.25)", "tokenizers", null),
+            new Setting("legacy", "model", "legacy", 'b', "vq: taming-transformers' loss weighting", "tokenizers", null),
+            new Setting("cosine", "model", "cosine", 'b', "vq, ema, residual: l2-normalised codes and latents", "tokenizers", null),
+            new Setting("kmeans-init", "model", "kmeans_iters", 'i', "vq, ema, residual, factorized: k-means on the first batch, this many Lloyd iterations (default 0 = off)", "tokenizers", null),
             new Setting("dead-code-threshold", "model", "dead_code_threshold", 'd',
-                    "vq, ema, residual, factorized: restart codes used less than this many times per batch (moving average) from current latents (default 0 = off)"),
-            new Setting("ema-decay", "model", "ema_decay", 'd', "ema: decay of the moving averages (default 0.99)"),
-            new Setting("ema-eps", "model", "ema_eps", 'd', "ema: Laplace smoothing epsilon (default 1e-5)"),
-            new Setting("stages", "model", "stages", 'i', "residual: number of stages (default 4)"),
-            new Setting("quantize-dropout", "model", "quantize_dropout", 'b', "residual: train with a random number of leading stages"),
-            new Setting("levels", "model", "levels", 'L', "fsq: levels per channel, comma-separated (default 8,5,5,5)"),
-            new Setting("factor-dim", "model", "factor_dim", 'i', "factorized: dimension of the l2-normalised codes (default 8)"),
-            new Setting("entropy-weight", "model", "entropy_weight", 'd', "lfq: weight of the entropy loss (default 0.1)"),
+                    "vq, ema, residual, factorized: restart codes used less than this many times per batch (moving average) from current latents (default 0 = off)", "tokenizers", null),
+            new Setting("ema-decay", "model", "ema_decay", 'd', "ema: decay of the moving averages (default 0.99)", "tokenizers", null),
+            new Setting("ema-eps", "model", "ema_eps", 'd', "ema: Laplace smoothing epsilon (default 1e-5)", "tokenizers", null),
+            new Setting("stages", "model", "stages", 'i', "residual: number of stages (default 4)", "tokenizers", null),
+            new Setting("quantize-dropout", "model", "quantize_dropout", 'b', "residual: train with a random number of leading stages", "tokenizers", null),
+            new Setting("levels", "model", "levels", 'L', "fsq: levels per channel, comma-separated (default 8,5,5,5)", "tokenizers", null),
+            new Setting("factor-dim", "model", "factor_dim", 'i', "factorized: dimension of the l2-normalised codes (default 8)", "tokenizers", null),
+            new Setting("entropy-weight", "model", "entropy_weight", 'd', "lfq: weight of the entropy loss (default 0.1)", "tokenizers", null),
             // VQ-VAE architecture
             new Setting("hidden", "model", "hidden_channels", 'i', "vqvae: encoder/decoder channels (default 64)", "vqvae", null),
             new Setting("residual-channels", "model", "residual_channels", 'i', "vqvae: channels inside residual blocks (default 32)", "vqvae", null),
@@ -107,7 +111,14 @@ final class TrainCommand implements Command {
             new Setting("disc-layers", "loss", "disc_num_layers", 'i', "vqgan: discriminator layers (default 3)", "vqgan", null),
             new Setting("disc-loss", "loss", "disc_loss", 's', "vqgan: hinge or vanilla (default hinge)", "vqgan", null),
             new Setting("codebook-weight", "loss", "codebook_weight", 'd', "vqgan: weight of the quantiser loss (default 1)", "vqgan", null),
-            new Setting("perceptual-weight", "loss", "perceptual_weight", 'd', "vqgan: LPIPS weight; 0 without --lpips-weights (default 1)", "vqgan", null));
+            new Setting("perceptual-weight", "loss", "perceptual_weight", 'd', "vqgan: LPIPS weight; 0 without --lpips-weights (default 1)", "vqgan", null),
+            // priors over codes (GPT, MaskGIT)
+            new Setting("layers", "model", "n_layer", 'i', "gpt, maskgit: transformer blocks (default 4)", "priors", null),
+            new Setting("heads", "model", "n_head", 'i', "gpt, maskgit: attention heads (default 4)", "priors", null),
+            new Setting("width", "model", "n_embd", 'i', "gpt, maskgit: embedding width, a multiple of --heads (default 128)", "priors", null),
+            new Setting("dropout", "model", "dropout", 'd', "gpt, maskgit: dropout on embeddings, attention and residuals (default 0)", "priors", null),
+            new Setting("pkeep", "model", "pkeep", 'd', "gpt: keep each input code with this probability, else a random one (taming; default 1)", "gpt", null),
+            new Setting("p-uncond", "model", "p_uncond", 'd', "gpt, maskgit: drop the label with this probability, for classifier-free guidance (default 0.1 with labels)", "priors", null));
 
     @Override
     public String name() {
@@ -116,13 +127,15 @@ final class TrainCommand implements Command {
 
     @Override
     public String summary() {
-        return "train a VQ-VAE or a VQGAN (--model), with checkpoints, held-out evaluation, a JSONL log and --resume";
+        return "train a tokenizer (VQ-VAE, VQGAN) or a prior over its codes (GPT, MaskGIT), with checkpoints, held-out evaluation, a JSONL log and --resume";
     }
 
     @Override
     public List<Options.Spec> options() {
         List<Options.Spec> specs = new ArrayList<>();
-        specs.add(Options.Spec.value("model", null, "vqvae or vqgan (default vqvae; when resuming: the checkpoint's)"));
+        specs.add(Options.Spec.value("model", null, "vqvae, vqgan, gpt or maskgit (default vqvae; when resuming: the checkpoint's)"));
+        specs.add(Options.Spec.value("codes", null, "gpt, maskgit: the code grids to train on (vq4j tokenize); the last --eval-images grids are held out"));
+        specs.add(Options.Spec.flag("unconditional", "gpt, maskgit: ignore the codes' labels (default: class-conditional when they have labels)"));
         specs.add(Options.Spec.value("config", null, "JSON file {\"model\": {...}, \"loss\": {...}, \"train\": {...}}, or for vqgan taming's model.yaml; flags override it"));
         specs.add(Options.Spec.value("out", null, "run directory for checkpoints, grids and the log (default runs/train-<timestamp>)"));
         specs.add(Options.Spec.value("resume", null, "continue from a checkpoint or run directory (only --steps may change)"));
@@ -142,7 +155,7 @@ final class TrainCommand implements Command {
             for (Setting s : SETTINGS)
                 if (!s.flag().equals("steps") && options.string(s.flag()) != null)
                     throw new UsageException("--" + s.flag() + " cannot change when resuming (only --steps can); start a new run with --out instead");
-            for (String f : List.of("config", "lpips-weights"))
+            for (String f : List.of("config", "lpips-weights", "codes"))
                 if (options.string(f) != null) throw new UsageException("--" + f + " cannot be used with --resume (the checkpoint holds it)");
             try {
                 resume = Checkpoints.resolve(Path.of(options.string("resume")));
@@ -166,6 +179,10 @@ final class TrainCommand implements Command {
                 if (!s.appliesTo(modelType) && options.string(s.flag()) != null)
                     throw new UsageException("--" + s.flag() + " applies to --model " + s.models() + " only");
             if (!modelType.equals("vqgan") && options.string("lpips-weights") != null) throw new UsageException("--lpips-weights applies to --model vqgan only");
+            boolean prior = Priors.MODEL_TYPES.contains(modelType);
+            if (!prior && (options.string("codes") != null || options.flag("unconditional")))
+                throw new UsageException("--" + (options.string("codes") != null ? "codes" : "unconditional") + " applies to --model gpt or maskgit only");
+            if (prior && options.string("codes") == null) throw new UsageException("--model " + modelType + " needs --codes FILE (make one with vq4j tokenize)");
             Map<String, Object> m = new LinkedHashMap<>(), l = new LinkedHashMap<>(), t = new LinkedHashMap<>();
             if (modelType.equals("vqgan")) VqganDefaults.putInto(m, l, t);
             if (options.string("config") != null) {
@@ -188,8 +205,13 @@ final class TrainCommand implements Command {
                 VqganDefaults.putCodebookIfUnset(m);
             }
             try {
+                if (prior) {
+                    PriorDefaults.putInto(t);
+                    t.put("data", "codes:" + Path.of(options.string("codes")).toAbsolutePath());
+                }
                 train = TrainConfig.fromMap(t);
-                sections = modelSections(modelType, m, l, train);
+                sections = prior ? PriorDefaults.sections(modelType, m, Path.of(options.string("codes")), !options.flag("unconditional"))
+                        : modelSections(modelType, m, l, train);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
@@ -214,12 +236,21 @@ final class TrainCommand implements Command {
         } catch (IOException e) {
             throw new UsageException("cannot write to --out " + runDir + ": " + e.getMessage());
         }
-        ImageDataset trainData = TrainingRun.trainData(train), heldOut = TrainingRun.heldOutData(train);
+        TrainingData trainData, heldOut;
+        if (Priors.MODEL_TYPES.contains(modelType)) {
+            CodeDataset[] split = PriorDefaults.split(sections, train);
+            trainData = split[0];
+            heldOut = split[1];
+        } else {
+            trainData = TrainingRun.trainData(train);
+            heldOut = TrainingRun.heldOutData(train);
+        }
         TrainingRun.Outcome o = TrainingRun.run(task, train, trainData, heldOut, runDir, resume, out);
         out.printf(Locale.ROOT, "trained %d steps in %.1f s; log %s%n", o.result().finalStep(), o.seconds(), runDir.resolve("train_log.jsonl"));
         EvalReport e = o.result().lastEval();
         if (e != null) out.println("held-out  " + e.summary());
-        if (o.result().lastCheckpoint() != null) out.println("checkpoint " + o.result().lastCheckpoint() + "   (vq4j eval --checkpoint " + runDir + ")");
+        if (o.result().lastCheckpoint() != null) out.println("checkpoint " + o.result().lastCheckpoint() + (Priors.MODEL_TYPES.contains(modelType)
+                ? "   (vq4j sample --prior " + runDir + ")" : "   (vq4j eval --checkpoint " + runDir + ")"));
         return 0;
     }
 

@@ -8,6 +8,7 @@ import dev.vq4j.models.train.StepStats;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.TrainListener;
 import dev.vq4j.models.train.Trainer;
+import dev.vq4j.models.train.TrainingData;
 import dev.vq4j.models.train.TrainingTask;
 
 import java.io.PrintStream;
@@ -20,7 +21,7 @@ import java.util.Map;
 final class TrainingRun {
     private TrainingRun() {}
 
-    record Outcome(Trainer trainer, Trainer.Result result, ImageDataset heldOut, double seconds) {}
+    record Outcome(Trainer trainer, Trainer.Result result, TrainingData heldOut, double seconds) {}
 
     /** Opens the data the train config names; the model's image channels follow the data's. */
     static ImageDataset trainData(TrainConfig t) {
@@ -39,7 +40,7 @@ final class TrainingRun {
         }
     }
 
-    static Outcome run(TrainingTask task, TrainConfig t, ImageDataset train, ImageDataset heldOut, Path runDir, Path resumeFrom, PrintStream out) {
+    static Outcome run(TrainingTask task, TrainConfig t, TrainingData train, TrainingData heldOut, Path runDir, Path resumeFrom, PrintStream out) {
         Trainer trainer;
         try {
             trainer = new Trainer(task, t, train, heldOut, runDir);
@@ -60,8 +61,9 @@ final class TrainingRun {
             result = trainer.run(new TrainListener() {
                 @Override
                 public void onStep(StepStats s) {
-                    bar.update(s.step() - start, String.format(Locale.ROOT, "step %d  loss %.4f  %s  usage %3.0f%%  lr %.1e",
-                            s.step(), s.loss(), headline(s.parts()), 100 * s.usage(), s.lr()));
+                    String usage = Float.isNaN(s.usage()) ? "" : String.format(Locale.ROOT, "  usage %3.0f%%", 100 * s.usage());
+                    bar.update(s.step() - start, String.format(Locale.ROOT, "step %d  loss %.4f  %s%s  lr %.1e",
+                            s.step(), s.loss(), headline(s.parts()), usage, s.lr()));
                 }
             });
         } catch (NonFiniteLossException e) {
@@ -84,6 +86,7 @@ final class TrainingRun {
         StringBuilder sb = new StringBuilder();
         if (parts.containsKey("recon_loss")) sb.append(String.format(Locale.ROOT, "recon %.4f", parts.get("recon_loss")));
         if (parts.containsKey("l1")) sb.append(String.format(Locale.ROOT, "l1 %.4f", parts.get("l1")));
+        if (parts.containsKey("bits_per_token")) sb.append(String.format(Locale.ROOT, "%.3f bits/token", parts.get("bits_per_token")));
         if (parts.containsKey("d_loss")) sb.append(String.format(Locale.ROOT, "  d %.4f", parts.get("d_loss")));
         return sb.toString();
     }
