@@ -34,7 +34,7 @@ final class ProgressBar {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double rate = done / Math.max(seconds, 1e-9);
         String eta = done >= total ? "done" : "ETA " + clock((total - done) / Math.max(rate, 1e-9));
-        int filled = (int) ((long) WIDTH * done / total);
+        int filled = (int) Math.max(0, Math.min(WIDTH, (long) WIDTH * done / total));
         String line = String.format(Locale.ROOT, "[%s%s] %d/%d  %s  %.1f it/s  %s",
                 "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, status, rate, eta);
         if (interactive) {

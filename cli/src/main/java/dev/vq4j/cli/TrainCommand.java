@@ -78,8 +78,8 @@ final class TrainCommand implements Command {
             new Setting("skip-bad-files", "train", "skip_bad_files", 'b', "image folders: leave undecodable files out with a warning (default: the first is an error)", "tokenizers", null),
             // quantiser: every tokenizer
             new Setting("quantizer", "model", "quantizer", 's', "vq, ema, cosine, factorized, residual, fsq or lfq (default vq; vqgan " + VqganDefaults.QUANTIZER + ")", "tokenizers", null),
-            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 512; fsq: product of --levels; lfq: 2^code-dim)", "all", "n_embed", "tokenizers", null),
-            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16, vqgan 64; fsq: number of --levels)", "all", "embed_dim", "tokenizers", null),
+            new Setting("codebook-size", "model", "codebook_size", 'i', "number of codes (default 128, vqgan 512; fsq: product of --levels; lfq: 2^code-dim)", "tokenizers", "n_embed"),
+            new Setting("code-dim", "model", "code_dim", 'i', "latent channels fed to the quantiser (default 16, vqgan 64; fsq: number of --levels)", "tokenizers", "embed_dim"),
             new Setting("beta", "model", "beta", 'd', "commitment weight; lfq: its commitment weight (default 0.25)", "tokenizers", null),
             new Setting("legacy", "model", "legacy", 'b', "vq: taming-transformers' loss weighting", "tokenizers", null),
             new Setting("cosine", "model", "cosine", 'b', "vq, ema, residual: l2-normalised codes and latents", "tokenizers", null),

@@ -84,9 +84,12 @@ final class VaryCommand implements Command {
         int label = PriorOptions.classIndex(options, p);
         if (prior.numClasses() > 0 && label < 0) throw new UsageException("this prior is class-conditional: say which class the image is with --class");
         SampleOptions o = PriorOptions.sampleOptions(options, count, label);
-        ProgressBar bar = ProgressBar.forStdout(out, Math.max(1, count * resampled));
+        ProgressBar[] bar = {null}; // its total is the prior's: the GPT counts kept codes it reads, MaskGIT only the ones it draws
         long t0 = System.nanoTime();
-        Tensor varied = prior.resample(Tensor.ofLongs(many, count, grid[0], grid[1]), keep, o, (done, total) -> bar.update((int) done, "tokens"));
+        Tensor varied = prior.resample(Tensor.ofLongs(many, count, grid[0], grid[1]), keep, o, (done, total) -> {
+            if (bar[0] == null) bar[0] = ProgressBar.forStdout(out, (int) Math.max(1, Math.min(Integer.MAX_VALUE, total)));
+            bar[0].update((int) done, "tokens");
+        });
         double seconds = (System.nanoTime() - t0) / 1e9;
         Tensor mask = maskImage(cellKeep, grid, height, width, tok.imageChannels(), tok.decodeCodes(codes));
         Path png = Path.of(options.string("out"));

@@ -93,6 +93,8 @@ public final class TokenizerLoader {
         TokenizerModule model = switch (info.modelType()) {
             case VqVae.MODEL_TYPE -> new VqVae(info.vqvaeConfig());
             case VqganModel.MODEL_TYPE -> VqganSpec.fromMaps(info.sections().get("model"), info.sections().get("loss")).build();
+            case "gpt", "maskgit" -> throw new IllegalArgumentException(info.directory() + " holds a " + info.modelType()
+                    + " prior over codes, not a tokenizer (sample from it with vq4j sample --prior; its tokenizer is the one it was trained on)");
             default -> throw new IllegalArgumentException(info.directory() + ": unknown model_type \"" + info.modelType() + "\" (vqvae or vqgan)");
         };
         try {

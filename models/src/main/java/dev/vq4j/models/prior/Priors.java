@@ -1,6 +1,6 @@
 package dev.vq4j.models.prior;
 
-import dev.vq4j.autograd.nn.Init;
+import dev.vq4j.core.Rng;
 import dev.vq4j.models.ImageTokenizer;
 import dev.vq4j.models.prior.gpt.GptPrior;
 import dev.vq4j.models.prior.gpt.GptPriorConfig;
@@ -43,10 +43,9 @@ public final class Priors {
 
     /** A new prior with initial weights from {@code seed}. */
     public static CodePrior create(String modelType, Map<String, Object> model, long seed) {
-        Init.manualSeed(seed);
         return switch (modelType) {
-            case GPT -> new GptPrior(GptPriorConfig.fromMap(model));
-            case MASKGIT -> new MaskGitPrior(MaskGitConfig.fromMap(model));
+            case GPT -> new GptPrior(GptPriorConfig.fromMap(model), new Rng(seed));
+            case MASKGIT -> new MaskGitPrior(MaskGitConfig.fromMap(model), new Rng(seed));
             default -> throw new IllegalArgumentException("unknown prior model_type \"" + modelType + "\" (one of " + MODEL_TYPES + ")");
         };
     }

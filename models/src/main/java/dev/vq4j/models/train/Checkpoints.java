@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  *   <li>{@code model.safetensors}: the model's state dict (for VQGAN taming's names, with {@code loss.*})</li>
  *   <li>{@code optimizer.safetensors}: the (main) optimiser's state dict (moments and step counts), and
  *       {@code optimizer_N.safetensors} for each further one (VQGAN: {@code optimizer_disc})</li>
- *   <li>{@code config.json}: {@code {"model_type": "vqvae" | "vqgan", "model": {...}, ["loss": {...},] "train": TrainConfig}}
+ *   <li>{@code config.json}: {@code {"model_type": "vqvae" | "vqgan" | "gpt" | "maskgit", "model": {...}, ["loss": {...},] ["data": {...},] "train": TrainConfig}}
+ *       (a prior's {@code data}: the codes file, the tokenizer that made them, the class names)
  *       ({@code model_type} absent: vqvae, as written before it existed)</li>
  *   <li>{@code trainer_state.json}: {@link TrainerState}</li>
  *   <li>files the task adds (VQGAN with taming's quantiser: taming's {@code model.yaml})</li>
@@ -180,12 +181,13 @@ public final class Checkpoints {
 
     /** Parses a config.json (its directory only names it in messages). */
     public static Info readInfo(Path dir, String configJson) throws IOException {
-        ConfigReader r = new ConfigReader(dir.resolve(CONFIG).toString(), Json.parse(configJson), Set.of(MODEL_TYPE, "model", "loss", "train"));
+        ConfigReader r = new ConfigReader(dir.resolve(CONFIG).toString(), Json.parse(configJson), Set.of(MODEL_TYPE, "model", "loss", "data", "train"));
         String type = r.string(MODEL_TYPE, VqVae.MODEL_TYPE);
         if (!r.has("model")) throw new IllegalArgumentException("config.json has no \"model\" section");
         Map<String, Object> sections = new LinkedHashMap<>();
         sections.put("model", r.raw("model"));
         if (r.has("loss")) sections.put("loss", r.raw("loss"));
+        if (r.has("data")) sections.put("data", r.raw("data"));
         TrainConfig train = r.has("train") ? TrainConfig.fromMap(r.raw("train")) : null;
         TrainerState state = Files.exists(dir.resolve(STATE)) ? TrainerState.fromJson(Files.readString(dir.resolve(STATE))) : null;
         return new Info(dir, type, sections, train, state);
