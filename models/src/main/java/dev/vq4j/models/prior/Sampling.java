@@ -64,6 +64,14 @@ public final class Sampling {
         return p;
     }
 
+    /** log softmax(row)[index], in double: log p of a code under the (filtered) logits it was drawn from. */
+    public static double logProbability(float[] logits, int off, int len, int index) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int i = off; i < off + len; i++) max = Math.max(max, logits[i]);
+        for (int i = off; i < off + len; i++) sum += Math.exp(logits[i] - max);
+        return logits[off + index] - max - Math.log(sum);
+    }
+
     /** Index (0-based within the row) of the largest logit, the first on ties. */
     public static int argmax(float[] logits, int off, int len) {
         int best = 0;

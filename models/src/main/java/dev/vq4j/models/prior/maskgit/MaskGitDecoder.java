@@ -3,6 +3,7 @@ package dev.vq4j.models.prior.maskgit;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.core.Rng;
 import dev.vq4j.models.prior.SampleOptions;
+import dev.vq4j.models.prior.Sampling;
 import dev.vq4j.models.prior.SampleProgress;
 
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.Arrays;
  *   <li>one forward pass gives logits at every position; with classifier-free guidance (cfg scale s_g ≠ 1,
  *       class-conditional) the batch is run twice in one pass, with the labels and with the null class, and
  *       logits = uncond + s_g·(cond − uncond);</li>
- *   <li>every masked position draws a code c_i ({@link MaskGitLogitFilter}: temperature, top-k, top-p, or
+ *   <li>every masked position draws a code c_i ({@link Sampling}: temperature, top-k, top-p, or
  *       greedy) and gets the confidence log p(c_i) + τ·(1 − s/T)·g_i, g_i ~ Gumbel(0, 1), τ the choice
  *       temperature; decided positions have confidence +∞;</li>
  *   <li>the {@link MaskSchedule#maskedAfter} = min(⌈γ(s/T)·M⌉, c − 1) least confident positions stay
@@ -54,9 +55,7 @@ final class MaskGitDecoder {
         System.arraycopy(initial, 0, current, 0, b);
         boolean guided = labels != null && options.cfgScale() != 1f;
         float cfg = options.cfgScale();
-        MaskGitLogitFilter filter = new MaskGitLogitFilter(options, k);
         float[] row = new float[k];
-        double[] logProb = new double[1];
         int steps = options.steps();
         for (int s = 1; s <= steps; s++) {
             if (Arrays.stream(current).allMatch(c -> c == 0)) break;
@@ -71,14 +70,11 @@ final class MaskGitDecoder {
                 for (int i = 0; i < n; i++) {
                     if (tokens[g * n + i] != mask) continue;
                     int off = (g * n + i) * k;
-                    if (guided) {
-                        int uoff = ((b + g) * n + i) * k;
-                        for (int j = 0; j < k; j++) row[j] = logits[uoff + j] + cfg * (logits[off + j] - logits[uoff + j]);
-                    } else {
-                        System.arraycopy(logits, off, row, 0, k);
-                    }
-                    drawn[m] = filter.choose(row, 0, rngs[g], logProb);
-                    confidence[m] = logProb[0] + (anneal > 0 ? anneal * gumbel(rngs[g]) : 0);
+                    System.arraycopy(logits, off, row, 0, k);
+                    if (guided) Sampling.guide(row, 0, logits, ((b + g) * n + i) * k, k, cfg);
+                    drawn[m] = Sampling.pick(row, 0, k, options, rngs[g]);
+                    // log p of the code under the distribution it was drawn from (greedy: the plain softmax)
+                    confidence[m] = Sampling.logProbability(row, 0, k, (int) drawn[m]) + (anneal > 0 ? anneal * gumbel(rngs[g]) : 0);
                     positions[m++] = i;
                 }
                 int keepMasked = schedule.maskedAfter(s, steps, initial[g], current[g]);
