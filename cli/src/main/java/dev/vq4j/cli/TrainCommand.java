@@ -177,7 +177,11 @@ final class TrainCommand implements Command {
             if (!TrainingTasks.MODEL_TYPES.contains(modelType)) throw new UsageException("--model must be one of " + TrainingTasks.MODEL_TYPES + ", got " + modelType);
             for (Setting s : SETTINGS)
                 if (!s.appliesTo(modelType) && options.string(s.flag()) != null)
-                    throw new UsageException("--" + s.flag() + " applies to --model " + s.models() + " only");
+                    throw new UsageException("--" + s.flag() + " applies to --model " + switch (s.models()) {
+                        case "tokenizers" -> "vqvae or vqgan";
+                        case "priors" -> "gpt or maskgit";
+                        default -> s.models();
+                    } + " only");
             if (!modelType.equals("vqgan") && options.string("lpips-weights") != null) throw new UsageException("--lpips-weights applies to --model vqgan only");
             boolean prior = Priors.MODEL_TYPES.contains(modelType);
             if (!prior && (options.string("codes") != null || options.flag("unconditional")))

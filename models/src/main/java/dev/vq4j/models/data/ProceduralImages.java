@@ -11,8 +11,8 @@ import java.util.List;
  *
  * <p>Each image is a textured background (linear or radial gradient, soft stripes, or a checkerboard
  * in two random colours) with 2–5 overlapping shapes on top (discs, rings, rotated rectangles,
- * triangles), each in a random saturated colour with a slight shading gradient. The last shape is the
- * main one, larger and on top: its kind is the image's label ({@link #labels}). Shape edges are
+ * triangles), each in a random saturated colour with a slight shading gradient. All shapes of an image
+ * are of one kind, which is the image's label ({@link #labels}): a class a glance can tell. Shape edges are
  * anti-aliased by 4×4 supersampling. Images are drawn on demand (about 0.1 ms each at 32 px, 0.5 ms at 64 px), so
  * any count costs no memory.
  */
@@ -70,7 +70,7 @@ public final class ProceduralImages implements ImageDataset {
         return "procedural shapes: " + count + " RGB images " + size + "x" + size + " (seed " + seed + ")";
     }
 
-    /** The classes of {@link #labels}: the kind of the image's main shape. */
+    /** The classes of {@link #labels}: the kind of the image's shapes. */
     public static final List<String> CLASSES = List.of("disc", "ring", "rectangle", "triangle");
 
     @Override
@@ -78,31 +78,31 @@ public final class ProceduralImages implements ImageDataset {
         return CLASSES;
     }
 
-    /**
-     * Each image's main shape kind: the last shape drawn, which is on top of the others and larger
-     * (radius 22–32% of the side against 10–22%). Costs one more drawing of the image.
-     */
+    /** Each image's shape kind (one draw of a few generator values; the image itself is not drawn). */
     @Override
     public Tensor labels(int[] indices) {
         long[] out = new long[indices.length];
-        float[] scratch = new float[3 * size * size];
         for (int b = 0; b < indices.length; b++) {
             int i = indices[b];
             if (i < 0 || i >= count)
                 throw new IndexOutOfBoundsException("ProceduralImages: index " + i + " out of range for " + count + " images");
-            out[b] = draw(i, scratch, 0);
+            out[b] = kindOf(i);
         }
         return Tensor.ofLongs(out, indices.length);
     }
 
-    /** Image {@code index} as [3, size, size] floats written at {@code out[base ..]}; returns its main shape's kind. */
-    int draw(int index, float[] out, int base) {
+    /** Image {@code index} as [3, size, size] floats written at {@code out[base ..]}. */
+    void draw(int index, float[] out, int base) {
         Rng rng = new Rng(seed * 0x9e3779b97f4a7c15L + index * 0xc2b2ae3d27d4eb4fL + 0x165667b19e3779f9L);
         Canvas canvas = new Canvas(size, out, base);
         background(rng, canvas);
-        int shapes = 2 + (int) rng.nextLong(4), kind = 0;
-        for (int s = 0; s < shapes; s++) kind = shape(rng, canvas, s == shapes - 1);
-        return kind;
+        int shapes = 2 + (int) rng.nextLong(4), kind = kindOf(index);
+        for (int s = 0; s < shapes; s++) shape(rng, canvas, kind);
+    }
+
+    /** The shape kind of image {@code index}, from its own generator (independent of the drawing's). */
+    private int kindOf(int index) {
+        return (int) new Rng(seed * 0x632be59bd9b4e019L + index * 0x85157af5L + 0x4cf5ad432745937fL).nextLong(CLASSES.size());
     }
 
     // ---------------------------------------------------------------- backgrounds
@@ -145,14 +145,14 @@ public final class ProceduralImages implements ImageDataset {
         boolean test(double x, double y);
     }
 
-    /** Draws one random shape (the main one: larger) and returns its kind. */
-    private int shape(Rng rng, Canvas c, boolean main) {
+    /** Draws one random shape of the given kind. */
+    private void shape(Rng rng, Canvas c, int kind) {
         float[] colour = randomColour(rng, 0.55f, 1f, 0.45f, 1f);
-        double r = size * (main ? 0.22 + 0.10 * rng.nextDouble() : 0.1 + 0.12 * rng.nextDouble());
+        double r = size * (0.1 + 0.17 * rng.nextDouble());
         double cx = size * (0.1 + 0.8 * rng.nextDouble()), cy = size * (0.1 + 0.8 * rng.nextDouble());
         double rot = rng.nextDouble() * 2 * Math.PI;
         double cr = Math.cos(rot), sr = Math.sin(rot);
-        int kind = (int) rng.nextLong(4);
+        rng.nextLong(4); // where the kind was drawn before images had labels: kept so every other value stays the same
         Inside inside;
         switch (kind) {
             case 0 -> inside = (x, y) -> sq(x - cx) + sq(y - cy) <= r * r;
@@ -204,7 +204,6 @@ public final class ProceduralImages implements ImageDataset {
                 }
             }
         }
-        return kind;
     }
 
     /**

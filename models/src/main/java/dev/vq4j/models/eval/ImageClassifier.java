@@ -80,7 +80,7 @@ public final class ImageClassifier extends Module {
         if (data.classNames() == null) throw new IllegalArgumentException("classifier: " + data.describe() + " has no labels");
         if (steps < 1 || batch < 1) throw new IllegalArgumentException("classifier: need steps >= 1 and batch >= 1, got " + steps + ", " + batch);
         Init.manualSeed(seed);
-        ImageClassifier model = new ImageClassifier(data.channels(), 16, data.classNames().size());
+        ImageClassifier model = new ImageClassifier(data.channels(), 32, data.classNames().size());
         Adam adam = new Adam(model.parameters(), 3e-3);
         WarmupCosineLr lr = new WarmupCosineLr(3e-3, Math.max(1, steps / 20), steps, 1e-4);
         Rng rng = new Rng(seed ^ 0xC1A55L);
