@@ -6,6 +6,7 @@ import dev.vq4j.core.Device;
 import dev.vq4j.core.Kernel;
 import dev.vq4j.core.Parallel;
 import dev.vq4j.core.UnaryOp;
+import dev.vq4j.core.ReduceOp;
 import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
 import dev.vq4j.kernels.cpu.gemm.GemmOut;
@@ -126,6 +127,12 @@ public class CpuBackend extends ReferenceBackend {
     @Override
     public void softmaxBackward(View y, View gradOut, View gradIn, boolean log) {
         CpuSoftmax.backward(host(y), host(gradOut), host(gradIn), log);
+    }
+
+    /** Float sums over a contiguous run or down columns ({@link CpuReduce}); other reductions and layouts: the reference loop. */
+    @Override
+    public void reduce(ReduceOp op, View x, int reducedDims, View out) {
+        if (op != ReduceOp.SUM || !CpuReduce.sum(host(x), reducedDims, host(out))) super.reduce(op, x, reducedDims, out);
     }
 
     /** Contiguous (or last-dim unit-stride / broadcast) float operands take the Vector API path; the rest the reference loop. */

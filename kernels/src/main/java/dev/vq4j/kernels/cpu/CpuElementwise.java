@@ -44,7 +44,7 @@ final class CpuElementwise {
 
     static boolean unary(UnaryOp op, View x, View out, float a) {
         switch (op) {
-            case EXP, SILU, SILU_GRAD, RELU, MUL_SCALAR, ADD_SCALAR, NEG, SQUARE, SIGMOID -> { }
+            case EXP, SILU, SILU_GRAD, RELU, MUL_SCALAR, ADD_SCALAR, NEG, SQUARE, SIGMOID, GELU, GELU_GRAD -> { }
             default -> { return false; }
         }
         if (!isFloat(x) || !isFloat(out) || !x.isContiguous() || !out.isContiguous()) return false;
@@ -78,6 +78,8 @@ final class CpuElementwise {
                     s.mul(v.mul(s.neg().add(1f)).add(1f)).intoArray(y, ya + i);
                 }
             }
+            case GELU -> { for (; i < bound; i += L) VectorGelu.gelu(FloatVector.fromArray(S, x, xa + i)).intoArray(y, ya + i); }
+            case GELU_GRAD -> { for (; i < bound; i += L) VectorGelu.geluGrad(FloatVector.fromArray(S, x, xa + i)).intoArray(y, ya + i); }
             case RELU -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xa + i).max(0f).intoArray(y, ya + i); }
             case MUL_SCALAR -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xa + i).mul(a).intoArray(y, ya + i); }
             case ADD_SCALAR -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xa + i).add(a).intoArray(y, ya + i); }
@@ -92,6 +94,8 @@ final class CpuElementwise {
                 case SILU -> ScalarMath.silu(v);
                 case SIGMOID -> ScalarMath.sigmoid(v);
                 case SILU_GRAD -> ScalarMath.siluGrad(v);
+                case GELU -> ScalarMath.gelu(v);
+                case GELU_GRAD -> ScalarMath.geluGrad(v);
                 case RELU -> v > 0 ? v : (Double.isNaN(v) ? v : 0.0);
                 case MUL_SCALAR -> v * a;
                 case ADD_SCALAR -> v + a;

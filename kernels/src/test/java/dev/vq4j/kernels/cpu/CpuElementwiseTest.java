@@ -24,7 +24,7 @@ class CpuElementwiseTest {
     void unaryMaps() {
         Rng rng = new Rng(1);
         UnaryOp[] ops = {UnaryOp.EXP, UnaryOp.SILU, UnaryOp.SILU_GRAD, UnaryOp.RELU, UnaryOp.MUL_SCALAR, UnaryOp.ADD_SCALAR,
-                UnaryOp.NEG, UnaryOp.SQUARE, UnaryOp.SIGMOID, UnaryOp.TANH};
+                UnaryOp.NEG, UnaryOp.SQUARE, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.GELU, UnaryOp.GELU_GRAD};
         for (UnaryOp op : ops)
             for (int n : LENGTHS) {
                 View x = randn(ref, rng, n);
