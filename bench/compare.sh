@@ -6,9 +6,10 @@
 #   bench/compare.sh --allow-slow-blas go on even when numpy is not on OpenBLAS (the SGEMM peer is then meaningless)
 #
 # Steps: (0) check numpy's BLAS is OpenBLAS; (a) build bench/target/benchmarks.jar; (b) run the JMH families
-# PeakProbe, CodebookSearchBenchmark, SgemmBenchmark, ConvBenchmark, AttentionBenchmark, GroupNormBenchmark
-# (absent ones are skipped) with JSON output, vq4j on $THREADS threads; (c) bench/peers.py (PyTorch, FAISS,
-# numpy) on the shapes JMH ran, $THREADS threads, OMP_WAIT_POLICY=PASSIVE; (d) bench/report.py -> docs/PERFORMANCE.md.
+# PeakProbe, CodebookSearchBenchmark, SgemmBenchmark, ConvBenchmark, AttentionBenchmark, GroupNormBenchmark,
+# GenerationBenchmark (absent ones are skipped) with JSON output, vq4j on $THREADS threads; (c) bench/peers.py (PyTorch, FAISS,
+# numpy) on the shapes JMH ran, $THREADS threads, OMP_WAIT_POLICY=PASSIVE; (c2) bench/generation_peers.py
+# (PyTorch GPT/MaskGIT sampling, when GenerationBenchmark is in FAMILIES); (d) bench/report.py -> docs/PERFORMANCE.md.
 # Env: JAVA_HOME (default temurin 25), THREADS (default 2), OUT (default bench/target/compare), REPORT,
 # PEAK_GFLOPS (overrides PeakProbe), FAMILIES (subset of the JMH class names), JMH_EXTRA (extra JMH args).
 set -euo pipefail
@@ -27,7 +28,7 @@ PY=/usr/bin/python3
 THREADS=${THREADS:-2}
 OUT=${OUT:-bench/target/compare}
 REPORT=${REPORT:-docs/PERFORMANCE.md}
-FAMILIES=${FAMILIES:-PeakProbe CodebookSearchBenchmark SgemmBenchmark ConvBenchmark AttentionBenchmark GroupNormBenchmark}
+FAMILIES=${FAMILIES:-PeakProbe CodebookSearchBenchmark SgemmBenchmark ConvBenchmark AttentionBenchmark GroupNormBenchmark GenerationBenchmark}
 mkdir -p "$OUT"
 rm -f "$OUT"/jmh-*.json "$OUT"/jmh-*.log "$OUT/commands.txt"
 log_cmd() {  # the command, shell-quoted only where needed, for the report's "Reproduce" section
@@ -77,6 +78,7 @@ declare -A QUICK_PARAMS=(
   [ConvBenchmark]="-p shape=32x32x16 -p batch=1"
   [AttentionBenchmark]="-p shape=1x1x64x32"
   [GroupNormBenchmark]="-p shape=1x64x16x16"
+  [GenerationBenchmark]="-p batch=1 -p maskgitBatch=1"
 )
 LIST=$("$JAVA" -jar "$JAR" -l)
 echo "== (b) JMH: $(grep -c '^dev\.' <<<"$LIST" || true) benchmarks in the jar" >&2
@@ -88,7 +90,10 @@ for FAMILY in $FAMILIES; do
   # One benchmark thread (vq4j parallelises inside, VQ4J_THREADS reaches the forked JVMs through the
   # environment); PeakProbe instead runs its FMA chains on $THREADS benchmark threads.
   BT=1; if [[ $FAMILY == PeakProbe ]]; then BT=$THREADS; fi
-  CMD=("$JAVA" -jar "$JAR" "bench.$FAMILY." "${JMH_ITER[@]}" -t "$BT" "${PARAMS[@]}" ${JMH_EXTRA:-} -rf json -rff "$OUT/jmh-$FAMILY.json")
+  ITER=("${JMH_ITER[@]}")
+  # one op of GenerationBenchmark is a whole generation (seconds): one warm-up op, two measured
+  if [[ $FAMILY == GenerationBenchmark ]] && (( ! QUICK )); then ITER=(-f 1 -wi 1 -w 1s -i 2 -r 1s); fi
+  CMD=("$JAVA" -jar "$JAR" "bench.$FAMILY." "${ITER[@]}" -t "$BT" "${PARAMS[@]}" ${JMH_EXTRA:-} -rf json -rff "$OUT/jmh-$FAMILY.json")
   echo "   $FAMILY ${PARAMS[*]:-}" >&2
   log_cmd env VQ4J_THREADS=$THREADS "${CMD[@]}"
   START=$SECONDS
@@ -107,19 +112,35 @@ json.dump(merged, open(os.path.join(out, "jmh.json"), "w"), indent=1)
 PY
 
 echo "== (c) peers (torch, FAISS, numpy), $THREADS threads" >&2
-PEER_ARGS=(--out "$OUT/peers.json" --jmh "$OUT/jmh.json" --threads "$THREADS")
-if (( QUICK )); then PEER_ARGS+=(--quick); fi
-log_cmd "${PEER_ENV[@]}" $PY bench/peers.py "${PEER_ARGS[@]}"
-START=$SECONDS
-"${PEER_ENV[@]}" $PY bench/peers.py "${PEER_ARGS[@]}"
-echo "   peers: $((SECONDS - START)) s" >&2
+# only the peer families whose JMH class is in FAMILIES (GenerationBenchmark has its own peers, step c2)
+PEER_FAMS=$($PY -c 'import sys; sys.path.insert(0, "bench"); import shapes as S; print(",".join(S.FAMILIES[c][0] for c in sys.argv[1:] if c in S.FAMILIES))' $FAMILIES)
+if [[ -n $PEER_FAMS ]]; then
+  PEER_ARGS=(--out "$OUT/peers.json" --jmh "$OUT/jmh.json" --threads "$THREADS" --families "$PEER_FAMS")
+  if (( QUICK )); then PEER_ARGS+=(--quick); fi
+  log_cmd "${PEER_ENV[@]}" $PY bench/peers.py "${PEER_ARGS[@]}"
+  START=$SECONDS
+  "${PEER_ENV[@]}" $PY bench/peers.py "${PEER_ARGS[@]}"
+  echo "   peers: $((SECONDS - START)) s" >&2
+else
+  echo '{"meta": {}, "records": []}' > "$OUT/peers.json"
+fi
+
+if [[ " $FAMILIES " == *" GenerationBenchmark "* ]]; then
+  echo "== (c2) generation peers (PyTorch taming GPT sample_with_past, MaskGIT), $THREADS threads" >&2
+  GEN_ARGS=(--out "$OUT/generation-peers.json" --threads "$THREADS")
+  if (( QUICK )); then GEN_ARGS+=(--batches 1 --maskgit-batch 1 --reps 1); fi
+  log_cmd "${PEER_ENV[@]}" $PY bench/generation_peers.py "${GEN_ARGS[@]}"
+  START=$SECONDS
+  "${PEER_ENV[@]}" $PY bench/generation_peers.py "${GEN_ARGS[@]}" > /dev/null || echo "   generation peers failed; continuing" >&2
+  echo "   generation peers: $((SECONDS - START)) s" >&2
+fi
 
 echo "== (d) report" >&2
 SELF="bench/compare.sh"
 if (( QUICK )); then SELF+=" --quick"; fi
 if (( ALLOW_SLOW_BLAS )); then SELF+=" --allow-slow-blas"; fi
 if [[ $THREADS != 2 ]]; then SELF="THREADS=$THREADS $SELF"; fi
-REPORT_ARGS=(--jmh "$OUT/jmh.json" --peers "$OUT/peers.json" --out "$REPORT" --threads "$THREADS" --command "$SELF" --commands "$OUT/commands.txt")
+REPORT_ARGS=(--jmh "$OUT/jmh.json" --peers "$OUT/peers.json" --generation-peers "$OUT/generation-peers.json" --out "$REPORT" --threads "$THREADS" --command "$SELF" --commands "$OUT/commands.txt")
 if [[ -n $LANES ]]; then REPORT_ARGS+=(--lanes "$LANES"); fi
 if [[ -n ${PEAK_GFLOPS:-} ]]; then REPORT_ARGS+=(--peak "$PEAK_GFLOPS"); fi
 if (( QUICK )); then REPORT_ARGS+=(--quick); fi

@@ -9,7 +9,7 @@ in its log, passed as --lanes). The best PeakProbe figure is this machine's peak
   /usr/bin/python3 bench/report.py --jmh jmh.json --peers peers.json --out docs/PERFORMANCE.md
         [--lanes 16] [--peak GFLOPS] [--commands commands.txt] [--command "bench/compare.sh"] [--quick]
 """
-import argparse, datetime, json, os, platform, subprocess, sys
+import argparse, datetime, json, os, platform, re, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import shapes as S
@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--commands", help="file with the commands compare.sh ran")
     ap.add_argument("--command", default="bench/compare.sh"); ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--generation-peers", help="bench/generation_peers.py JSON (GenerationBenchmark's PyTorch peers)")
     a = ap.parse_args()
     jmh = json.load(open(a.jmh)) if os.path.exists(a.jmh) and os.path.getsize(a.jmh) else []
     peers = json.load(open(a.peers))
@@ -73,7 +74,7 @@ def main():
     rows, results, unmatched = {}, [], []
     for r in jmh:
         cls, method = r["benchmark"].rsplit(".", 2)[-2:]
-        if cls == "PeakProbe":
+        if cls in ("PeakProbe", "GenerationBenchmark"):
             continue
         if cls not in S.FAMILIES:
             unmatched.append(f"{cls}.{method} {r.get('params')}"); continue
@@ -116,8 +117,11 @@ def main():
            f"forward and {S.CONV_FWD_BWD:g}× that for fwd+bwd (dx, dW), attention 4·B·H·L²·d forward and {S.ATTN_FWD_BWD:g}× that "
            "for fwd+bwd (FlashAttention-2 count). Group norm is memory-bound: GB/s of minimum traffic (fwd 8 B, fwd+bwd 20 B "
            "per element).", ""]
-    md += targets(results, a.quick)
+    gen = generation(jmh, a.generation_peers)
+    md += targets(results, a.quick, gen)
     for fam in S.ORDER:
+        if fam not in rows and not any(r["fam"] == fam for r in results) and gen is not None and not records:
+            continue  # a generation-only run: no kernel families
         if fam not in rows:
             md += [f"## {TITLES[fam]}", "", "**No vq4j result in this run** (see the JMH log of this family).", ""]; continue
         rate = "GB/s" if fam == "groupnorm" else "GFLOP/s"
@@ -125,6 +129,8 @@ def main():
         md += [f"## {TITLES[fam]}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         md += ["| " + " | ".join(r) + " |" for r in rows[fam]] + [""]
         md += ["Peers measured: " + (", ".join(sorted({p["peer"] for p in records if p["family"] == fam})) or "none") + ".", ""]
+    if gen is not None:
+        md += gen["md"]
     if unmatched:
         md += ["## Not tabulated", ""] + [f"- {u}" for u in unmatched] + [""]
     md += ["## All peer timings", "", "| family | variant | shape | peer | ms | rate |", "|---|---|---|---|---|---|"]
@@ -144,7 +150,64 @@ def main():
     print(f"wrote {a.out}")
 
 
-def targets(results, quick):
+GEN_TOKENS = 256  # GenerationBenchmark: tokens per image (16x16)
+
+
+def generation(jmh, peers_path):
+    """GenerationBenchmark (vq4j) against bench/generation_peers.py (PyTorch): rows, the KV-cache speed-up, targets."""
+    runs = [r for r in jmh if r["benchmark"].rsplit(".", 2)[-2] == "GenerationBenchmark"]
+    if not runs:
+        return None
+    peers = json.load(open(peers_path)) if peers_path and os.path.exists(peers_path) and os.path.getsize(peers_path) else {"records": [], "meta": {}}
+    short = None
+    try:
+        short = int(re.search(r"SHORT = (\d+)", open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                    "src/main/java/dev/vq4j/bench/GenerationBenchmark.java")).read()).group(1))
+    except (OSError, AttributeError):
+        pass
+    rows, vq, pt = [], {}, {}
+    for r in runs:
+        method = r["benchmark"].rsplit(".", 1)[-1]
+        params = r.get("params", {})
+        secs = r["primaryMetric"]["score"] * UNIT_SECONDS[r["primaryMetric"]["scoreUnit"]]
+        if method == "maskGit":
+            batch = int(params.get("maskgitBatch", 16)); work, unit = batch, "images/s"
+        else:
+            batch = int(params.get("batch", 1)); work, unit = (batch * GEN_TOKENS if method == "gptKvCache" else short or 64), "tokens/s"
+        vq[(method, batch)] = work / secs
+        p = next((p for p in peers["records"] if p["bench"] == method and p["batch"] == batch), None)
+        if p:
+            pt[(method, batch)] = p.get("images", p.get("tokens")) / p["seconds"]
+        what = {"gptKvCache": f"GPT sample, KV cache, {GEN_TOKENS} tokens", "gptKvCacheShort": f"GPT sample, KV cache, {short} tokens",
+                "gptRecompute": f"GPT sample, full recompute per token, {short} tokens", "maskGit": "MaskGIT 8 steps cosine"}[method]
+        ratio = f"{vq[(method, batch)] / pt[(method, batch)]:.2f}×" if p else "—"
+        rows.append(f"| {what} | {batch} | {secs:.2f} | {vq[(method, batch)]:.1f} {unit} | "
+                    + (f"{p['peer']} | {p['seconds']:.2f} | {pt[(method, batch)]:.1f} {unit} | {ratio} |" if p else "— | — | — | — |"))
+    md = ["## Generation (priors: taming GPT and MaskGIT, 12 layers × 8 heads × 512, K = 1024, 16×16 codes)", "",
+          "Random weights, unconditional, temperature 1, no top-k. vq4j: bench GenerationBenchmark (JMH, one op = one whole "
+          "generation); PyTorch: bench/generation_peers.py (taming mingpt `forward_with_past` + `sample_with_past`; a MaskGIT "
+          "transformer of the same size), torch.inference_mode, "
+          f"{peers['meta'].get('torch_threads', '?')} threads, torch {peers['meta'].get('torch', '?')}. Ratio = vq4j rate / PyTorch rate.", "",
+          "| what | batch | vq4j s | vq4j rate | peer | peer s | peer rate | ratio |", "|---|---|---|---|---|---|---|---|"] + rows + [""]
+    for name, d in (("vq4j", vq), ("PyTorch", pt)):
+        if ("gptKvCacheShort", 1) in d and ("gptRecompute", 1) in d:
+            md.append(f"- KV-cache speed-up over the full recompute ({name}, batch 1, {short} tokens): "
+                      f"{d[('gptKvCacheShort', 1)] / d[('gptRecompute', 1)]:.1f}×")
+    md.append("")
+
+    def tgt(label, key, need):
+        if key in vq and key in pt:
+            ratio = vq[key] / pt[key]
+            return (label, f"{ratio:.2f}×", ratio >= need)
+        return (label, "—", None)
+    tg = [tgt("GPT sampling tokens/s ≥ 2× PyTorch sample_with_past, batch 1", ("gptKvCache", 1), 2),
+          tgt("GPT sampling tokens/s ≥ 1× PyTorch sample_with_past, batch 16", ("gptKvCache", 16), 1)]
+    mg = [k for k in vq if k[0] == "maskGit"]
+    tg += [tgt(f"MaskGIT 8-step images/s ≥ PyTorch, batch {k[1]}", k, 1) for k in mg]
+    return dict(md=md, targets=tg)
+
+
+def targets(results, quick, gen=None):
     """ISSUE3's targets, checked row by row against this run."""
     out = ["## Targets (ISSUE3)", ""]
     if quick:
@@ -174,6 +237,9 @@ def targets(results, quick):
             row("conv fwd+bwd ≥ PyTorch", r, f"{ratio:.2f}×" if b else "—", ratio >= 1 if b else None)
         elif fam == "attention" and r["method"] == "forwardBackward":
             row("attention fwd+bwd ≥ 1.5× PyTorch", r, f"{ratio:.2f}×" if b else "—", ratio >= 1.5 if b else None)
+    for label, measured, ok in (gen or {}).get("targets", []):
+        n_all += 1; n_met += ok is True
+        out.append(f"| {label} | 12×8×512, K 1024, 16×16 | {measured} | {'met' if ok else ('**missed**' if ok is False else 'no peer measured')} |")
     out += ["", f"{n_met} of {n_all} targets met.", ""]
     return out
 

@@ -24,6 +24,11 @@ public final class LinearAlgebra {
         if (k != k2)
             throw new IllegalArgumentException("matmul: mat1 and mat2 shapes cannot be multiplied (" + m + "x" + k + " and " + k2 + "x" + n
                     + "); inputs " + a.shapeString() + " @ " + b.shapeString());
+        if (B.dim() == 2 && A.dim() > 2 && !bVec) { // as torch.matmul: fold A's batch dims into M, one GEMM over the shared B
+            int[] outShape = Arrays.copyOf(A.shape(), A.dim());
+            outShape[outShape.length - 1] = n;
+            return bmm(A.reshape(1, -1, k), B.unsqueeze(0)).reshape(outShape);
+        }
         int[] batchA = Arrays.copyOf(A.shape(), A.dim() - 2), batchB = Arrays.copyOf(B.shape(), B.dim() - 2);
         int[] batch = Shapes.broadcast("matmul", batchA, batchB);
         int[] fullA = concat(batch, m, k), fullB = concat(batch, k, n);

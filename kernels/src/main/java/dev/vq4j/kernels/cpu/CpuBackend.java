@@ -11,6 +11,7 @@ import dev.vq4j.core.View;
 import dev.vq4j.kernels.HostBuffer;
 import dev.vq4j.kernels.cpu.gemm.GemmOut;
 import dev.vq4j.kernels.cpu.gemm.Sgemm;
+import dev.vq4j.kernels.cpu.gemm.SmallM;
 import dev.vq4j.kernels.cpu.gemm.StridedPanel;
 import dev.vq4j.kernels.reference.ReferenceBackend;
 
@@ -65,6 +66,11 @@ public class CpuBackend extends ReferenceBackend {
     public void matmul(View a, View b, View out) {
         View A = host(a), B = host(b), C = host(out);
         int[] as = A.strides(), bs = B.strides(), cs = C.strides();
+        if (C.shape()[1] <= SmallM.MAX_M && as[2] == 1 && bs[1] == 1) { // few rows of x·Wᵀ (decode): stream W, no packing
+            SmallM.multiply(C.shape()[0], C.shape()[1], C.shape()[2], A.shape()[2], floats(A), A.offset(), as[0], as[1],
+                    floats(B), B.offset(), bs[0], bs[2], floats(C), C.offset(), cs[0], cs[1], cs[2]);
+            return;
+        }
         Sgemm.multiply(C.shape()[0], C.shape()[1], C.shape()[2], A.shape()[2],
                 StridedPanel.left(floats(A), A.offset(), as[0], as[1], as[2]),
                 StridedPanel.right(floats(B), B.offset(), bs[0], bs[1], bs[2]),

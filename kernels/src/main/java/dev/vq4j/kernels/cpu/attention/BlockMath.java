@@ -202,4 +202,30 @@ final class BlockMath {
             pv.mul(FloatVector.fromArray(SPECIES, dp, at + x).sub(FloatVector.fromArray(SPECIES, d, dAt + x))).intoArray(dp, at + x);
         }
     }
+
+    /** Σ_t x[t]·y[yOff + t·yStride], t < n; lanes summed in a fixed order (scratch: lanes, LANES floats). */
+    static float dot(float[] x, float[] y, int yOff, int yStride, int n, float[] lanes) {
+        int t = 0;
+        float r = 0;
+        if (yStride == 1) {
+            FloatVector s = FloatVector.zero(SPECIES);
+            for (int nv = SPECIES.loopBound(n); t < nv; t += LANES)
+                s = FloatVector.fromArray(SPECIES, x, t).fma(FloatVector.fromArray(SPECIES, y, yOff + t), s);
+            s.intoArray(lanes, 0);
+            for (float f : lanes) r += f;
+        }
+        for (; t < n; t++) r += x[t] * y[yOff + t * yStride];
+        return r;
+    }
+
+    /** acc[t] += a·y[yOff + t·yStride], t < n. */
+    static void axpy(float a, float[] y, int yOff, int yStride, float[] acc, int n) {
+        int t = 0;
+        if (yStride == 1) {
+            FloatVector av = FloatVector.broadcast(SPECIES, a);
+            for (int nv = SPECIES.loopBound(n); t < nv; t += LANES)
+                FloatVector.fromArray(SPECIES, y, yOff + t).fma(av, FloatVector.fromArray(SPECIES, acc, t)).intoArray(acc, t);
+        }
+        for (; t < n; t++) acc[t] += a * y[yOff + t * yStride];
+    }
 }

@@ -37,6 +37,10 @@ public final class CpuAttention {
             ReferenceAttention.forward(q, k, v, out, lse, scale, causal);
             return;
         }
+        if (lq <= FEW_QUERIES) {
+            fewQueries(q, k, v, out, lse, scale, causal);
+            return;
+        }
         int lqp = roundUp(lq, BLOCK), lkp = roundUp(lk, BLOCK), dp = roundUp(d, LANES), dvp = roundUp(dv, LANES);
         float[] qt = HeadPacks.columns(q, lqp, dp), kp = HeadPacks.rows(k, lkp, dp), vp = HeadPacks.rows(v, lkp, dvp);
         float[] o = HeadPacks.floats(out), l = HeadPacks.floats(lse);
@@ -73,6 +77,47 @@ public final class CpuAttention {
                     if (os[3] == 1) for (int t = 0; t < dv; t++) o[base + t] = acc[r * dvp + t] * inv; // unit stride: vectorised by C2
                     else for (int t = 0; t < dv; t++) o[base + t * os[3]] = acc[r * dvp + t] * inv;
                     l[lse.offset() + b * ls[0] + h * ls[1] + (i0 + r) * ls[2]] = rowMax[r] + (float) Math.log(rowSum[r]);
+                }
+            }
+        });
+    }
+
+    /** Up to this many queries (a decode step: one new row per sequence) skip the tiles, see {@link #fewQueries}. */
+    static final int FEW_QUERIES = 4;
+
+    /**
+     * A handful of query rows against the keys as they lie (a KV cache): per row the scores q·k_j over the
+     * visible keys, a plain two-pass softmax, then O = Σ p_j v_j, reading K and V in place; no packing and no
+     * BLOCK-row padding of the queries, which for one row would be BLOCK times the work. One task per (batch,
+     * head): bit-identical from run to run.
+     */
+    private static void fewQueries(View q, View k, View v, View out, View lse, float scale, boolean causal) {
+        int bn = q.shape()[0], hn = q.shape()[1], lq = q.shape()[2], d = q.shape()[3], lk = k.shape()[2], dv = v.shape()[3];
+        float[] qf = HeadPacks.floats(q), kf = HeadPacks.floats(k), vf = HeadPacks.floats(v), o = HeadPacks.floats(out), l = HeadPacks.floats(lse);
+        int[] qs = q.strides(), ks = k.strides(), vs = v.strides(), os = out.strides(), ls = lse.strides();
+        Parallel.forRange(bn * hn, (long) lq * lk * (d + dv) * 2, (from, to) -> {
+            float[] p = new float[lk], acc = new float[dv], qrow = new float[d], lanes = new float[LANES];
+            for (int head = from; head < to; head++) {
+                int b = head / hn, h = head % hn;
+                int kb = k.offset() + b * ks[0] + h * ks[1], vb = v.offset() + b * vs[0] + h * vs[1];
+                for (int i = 0; i < lq; i++) {
+                    int qb = q.offset() + b * qs[0] + h * qs[1] + i * qs[2];
+                    for (int t = 0; t < d; t++) qrow[t] = qf[qb + t * qs[3]];
+                    int keys = causal ? Math.min(lk, i + 1) : lk;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < keys; j++) {
+                        float s = scale * BlockMath.dot(qrow, kf, kb + j * ks[2], ks[3], d, lanes);
+                        p[j] = s;
+                        if (s > max) max = s;
+                    }
+                    float sum = 0;
+                    for (int j = 0; j < keys; j++) sum += p[j] = (float) Math.exp(p[j] - max);
+                    Arrays.fill(acc, 0f);
+                    for (int j = 0; j < keys; j++) BlockMath.axpy(p[j], vf, vb + j * vs[2], vs[3], acc, dv);
+                    float inv = 1f / sum;
+                    int ob = out.offset() + b * os[0] + h * os[1] + i * os[2];
+                    for (int t = 0; t < dv; t++) o[ob + t * os[3]] = acc[t] * inv;
+                    l[lse.offset() + b * ls[0] + h * ls[1] + i * ls[2]] = max + (float) Math.log(sum);
                 }
             }
         });

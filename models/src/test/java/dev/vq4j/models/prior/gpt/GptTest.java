@@ -135,9 +135,10 @@ class GptTest {
                     assertEquals(24, cache.length());
                     double err = GptReference.relError(full, Shaping.cat(rows, 1));
                     System.out.printf("kv cache (n_unmasked %d, prompt %d) vs full forward: rel %.2e%n", nUnmasked, prompt, err);
-                    // n_unmasked 0: the same fused kernel on both paths, 1e-5; n_unmasked > 0: the full forward forms the scores
-                    // explicitly while decode rows use the fused kernel, two float32 roundings of the same sums, 1e-4
-                    double tol = nUnmasked == 0 ? 1e-5 : 1e-4;
+                    // decode rows take the few-row kernels (streamed x·Wᵀ, one-row attention over the cached keys) while the full
+                    // forward takes the packed SGEMM and the tiled attention (or, n_unmasked > 0, explicit scores): the same sums
+                    // in another order, two float32 roundings apart, 1e-4
+                    double tol = 1e-4;
                     assertTrue(err <= tol, "KV-cache logits differ from the full forward by " + err + " > " + tol);
                 }
             }
