@@ -173,6 +173,31 @@ class SgemmTest {
         for (int i = 0; i < e.length; i++) assertEquals(e[i], g[i], 1e-4 * Math.max(1, Math.abs(e[i])), "element " + i);
     }
 
+    /**
+     * The few-rows path ({@code SmallM}: x·Wᵀ at decode time, at most 16 rows, both operands unit-stride
+     * along K) against the reference, for every row count 1..16 and odd widths and depths that leave
+     * every block and lane tail, with a broadcast weight batch as a linear layer has.
+     */
+    @Test
+    void fewRowsPathMatchesReference() {
+        Backend cpu = new CpuBackend(), ref = new dev.vq4j.kernels.reference.ReferenceBackend();
+        Rng rng = new Rng(22);
+        for (int m = 1; m <= SmallM.MAX_M; m++)
+            for (int[] nk : new int[][] {{1, 1}, {7, 33}, {45, 70}, {130, 17}}) {
+                int batch = 2, n = nk[0], k = nk[1];
+                HostBuffer aBuf = buffer(cpu, rng, batch * m * k), wBuf = buffer(cpu, rng, n * k);
+                View a = View.contiguous(aBuf, batch, m, k);
+                View w = new View(wBuf, new int[] {batch, k, n}, new int[] {0, 1, k}, 0); // Wᵀ of a [n, k] weight, shared by the batch
+                View expected = View.contiguous(cpu.allocate(DType.FLOAT32, batch * m * n), batch, m, n);
+                View actual = View.contiguous(cpu.allocate(DType.FLOAT32, batch * m * n), batch, m, n);
+                ref.matmul(a, w, expected);
+                cpu.matmul(a, w, actual);
+                float[] e = ((HostBuffer) expected.buffer()).floats(), g = ((HostBuffer) actual.buffer()).floats();
+                for (int i = 0; i < e.length; i++)
+                    assertEquals(e[i], g[i], 1e-5 * Math.max(Math.sqrt(k), Math.abs(e[i])), "m " + m + " n " + n + " k " + k + " element " + i);
+            }
+    }
+
     private static HostBuffer buffer(Backend be, Rng rng, int n) {
         HostBuffer b = (HostBuffer) be.allocate(DType.FLOAT32, n);
         float[] f = b.floats();
