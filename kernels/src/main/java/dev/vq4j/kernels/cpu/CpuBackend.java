@@ -28,10 +28,11 @@ public class CpuBackend extends ReferenceBackend {
     /**
      * The kernels this class overrides with Vector API code (CpuSupportsTest checks the list against the
      * methods declared here). unary and binary send the calls {@link CpuElementwise} does not cover
-     * (other maps, other dtypes, strided layouts) to the reference loop.
+     * (other maps, other dtypes, strided layouts) to the reference loop, reduce all but the float sums
+     * of {@link CpuReduce} (plain loops, not Vector API: they keep the reference's bits).
      */
     public static final Set<Kernel> VECTOR_KERNELS = java.util.Collections.unmodifiableSet(EnumSet.of(
-            Kernel.UNARY, Kernel.BINARY, Kernel.MATMUL, Kernel.CONV2D, Kernel.CONV2D_INPUT_GRAD, Kernel.CONV2D_WEIGHT_GRAD,
+            Kernel.UNARY, Kernel.BINARY, Kernel.REDUCE, Kernel.MATMUL, Kernel.CONV2D, Kernel.CONV2D_INPUT_GRAD, Kernel.CONV2D_WEIGHT_GRAD,
             Kernel.NEAREST_CODES, Kernel.ATTENTION, Kernel.ATTENTION_BACKWARD, Kernel.GROUP_NORM, Kernel.GROUP_NORM_BACKWARD,
             Kernel.SOFTMAX, Kernel.SOFTMAX_BACKWARD));
 
