@@ -1,33 +1,21 @@
 package dev.vq4j.models.prior.maskgit;
 
 import dev.vq4j.autograd.Tensor;
-import dev.vq4j.autograd.oracle.TorchOracle;
 import dev.vq4j.core.Device;
 import dev.vq4j.core.Rng;
-import dev.vq4j.core.io.SafeTensors;
-import dev.vq4j.core.io.TensorData;
+import dev.vq4j.models.testing.PythonReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +32,7 @@ class MaskGitParityTest {
     static final double TOL = 1e-4;
     static final MaskGitConfig COND = new MaskGitConfig(12, 3, 4, 5, 2, 2, 16, 40, 0f, 0.1f);
     static final MaskGitConfig UNCOND = new MaskGitConfig(7, 2, 3, 0, 1, 4, 8, 16, 0f, 0f);
-    static Path dir;
+    static final PythonReference REFERENCE = new PythonReference("MaskGIT reference", "/maskgit/make_reference.py", "/oracle/torch_oracle.py");
 
     Device device() {
         return Device.CPU;
@@ -61,55 +49,21 @@ class MaskGitParityTest {
     }
 
     @BeforeAll
-    static void generate() throws Exception {
-        dir = Files.createTempDirectory("vq4j-maskgit");
-        try (InputStream s = MaskGitParityTest.class.getResourceAsStream("/maskgit/make_reference.py");
-             InputStream oracle = MaskGitParityTest.class.getResourceAsStream("/oracle/torch_oracle.py")) {
-            Files.copy(s, dir.resolve("make_reference.py"));
-            Files.copy(oracle, dir.resolve("torch_oracle.py"));
-        }
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        String why;
-        try {
-            Process p = new ProcessBuilder(python, dir.resolve("make_reference.py").toString(), dir.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(300, TimeUnit.SECONDS)) p.destroyForcibly();
-            if (p.exitValue() == 0) return;
-            why = out;
-        } catch (IOException e) {
-            why = e.getMessage();
-        }
-        String message = "MaskGIT reference (" + python + " with torch) unavailable: " + why;
-        if (TorchOracle.required() || !why.contains("No module named 'torch'") && !why.contains("Cannot run program")) Assertions.fail(message);
-        Assumptions.abort(message);
+    static void generate() {
+        REFERENCE.dir();
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        if (dir == null) return;
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
+        REFERENCE.delete();
     }
 
     static Map<String, Tensor> load(String file) throws IOException {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorData> e : SafeTensors.read(dir.resolve(file)).entrySet()) out.put(e.getKey(), Tensor.fromData(e.getValue()));
-        return out;
+        return REFERENCE.load(file);
     }
 
-    /** Max over elements of |a − e| / max(|e|, 1e-2·max|e|). */
     static double relError(Tensor expected, Tensor actual) {
-        assertArrayEquals(expected.shape(), actual.shape(), "shape");
-        float[] e = expected.contiguous().toFloatArray(), a = actual.contiguous().toFloatArray();
-        double maxAbs = 0;
-        for (float v : e) maxAbs = Math.max(maxAbs, Math.abs(v));
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) {
-            double err = Math.abs((double) a[i] - e[i]) / Math.max(Math.abs(e[i]), 1e-2 * maxAbs);
-            if (!(err <= worst)) worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
-        }
-        return worst;
+        return PythonReference.relError(expected, actual);
     }
 
     static double assertClose(String what, Tensor expected, Tensor actual) {
