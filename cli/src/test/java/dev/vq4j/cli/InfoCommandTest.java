@@ -28,7 +28,7 @@ class InfoCommandTest {
         int all = Kernel.values().length, vector = CpuBackend.VECTOR_KERNELS.size();
         List<String> lines = InfoCommand.kernelLines(cpu);
         assertEquals(2, lines.size(), lines.toString());
-        assertTrue(lines.get(0).startsWith("native    " + vector + " of " + all + " kernels: unary, binary, matmul, conv2d,"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("native    " + vector + " of " + all + " kernels: unary, binary, reduce, matmul, conv2d,"), lines.get(0));
         assertTrue(lines.get(1).startsWith("fallback  " + (all - vector) + " kernels run on the reference loops"), lines.get(1));
         for (Kernel k : Kernel.values())
             assertTrue(lines.get(cpu.supports(k) ? 0 : 1).matches(".*[: ]" + k.id() + "(,.*|$)"), k.id() + " on the wrong line");
