@@ -83,7 +83,7 @@ class GPT(nn.Module):
     def forward_with_past(self, idx, past=None, past_length=None):
         x = self.tok_emb(idx)
         if past is not None:
-            past_shape = list(past.shape)  # [n_layer, 2, b, nh, len_past, dim_head]
+            past = torch.cat(past, dim=-2)  # as taming's mingpt: [n_layer, 2, b, nh, len_past, dim_head]
             position_embeddings = self.pos_emb[:, past_length, :]
         else:
             position_embeddings = self.pos_emb[:, :x.shape[1], :]
@@ -106,12 +106,10 @@ def sample_with_past(x, model, steps, temperature=1.):  # taming/models/cond_tra
             past = [present]
         else:
             past.append(present)
-        past_t = torch.cat(past, dim=-2)
         logits = logits[:, -1, :CODES] / temperature
         probs = F.softmax(logits, dim=-1)
         x = torch.multinomial(probs, num_samples=1)
         sample = torch.cat((sample, x), dim=1)
-        past = [past_t]
     return sample[:, cond_len:]
 
 
