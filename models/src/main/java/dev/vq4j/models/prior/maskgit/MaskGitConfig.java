@@ -71,16 +71,17 @@ public record MaskGitConfig(int codebookSize, int gridH, int gridW, int nClasses
         return nClasses;
     }
 
+    /** JSON-ready, integers as Long (as a parsed config.json holds them), so {@code fromMap(toMap())} is this config. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("codebook_size", codebookSize);
-        m.put("grid_h", gridH);
-        m.put("grid_w", gridW);
-        m.put("n_classes", nClasses);
-        m.put("n_layer", nLayer);
-        m.put("n_head", nHead);
-        m.put("n_embd", nEmbd);
-        m.put("mlp_hidden", mlpHidden);
+        m.put("codebook_size", (long) codebookSize);
+        m.put("grid_h", (long) gridH);
+        m.put("grid_w", (long) gridW);
+        m.put("n_classes", (long) nClasses);
+        m.put("n_layer", (long) nLayer);
+        m.put("n_head", (long) nHead);
+        m.put("n_embd", (long) nEmbd);
+        m.put("mlp_hidden", (long) mlpHidden);
         m.put("dropout", (double) dropout);
         m.put("p_uncond", (double) pUncond);
         return m;

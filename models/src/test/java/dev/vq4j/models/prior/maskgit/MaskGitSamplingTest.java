@@ -101,6 +101,7 @@ class MaskGitSamplingTest {
     @Test
     void configValidatesAndRoundTrips() {
         assertEquals(COND, MaskGitConfig.fromJson(COND.toJson()));
+        assertEquals(COND, MaskGitConfig.fromMap(COND.toMap()), "a map round trip without JSON (the demo builds its prior that way)");
         assertEquals(List.of("codebook_size", "grid_h", "grid_w", "n_classes", "n_layer", "n_head", "n_embd", "mlp_hidden", "dropout", "p_uncond"), List.copyOf(COND.toMap().keySet()));
         assertEquals(UNCOND, MaskGitConfig.fromJson(UNCOND.toJson()));
         MaskGitConfig r = MaskGitConfig.fromJson("{\"codebook_size\": 16, \"grid_h\": 2, \"grid_w\": 2, \"n_layer\": 1, \"n_head\": 2, \"n_embd\": 8, \"mlp_ratio\": 2}");
