@@ -32,7 +32,7 @@ class CommandsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String c : List.of("info", "demo", "train", "encode", "decode", "reconstruct", "eval")) {
+        for (String c : List.of("info", "demo", "train", "encode", "decode", "reconstruct", "eval", "tokenize", "sample", "vary")) {
             Result r = run(c, "--help");
             assertEquals(0, r.status(), c);
             assertTrue(r.out().startsWith("usage: vq4j " + c), r.out());

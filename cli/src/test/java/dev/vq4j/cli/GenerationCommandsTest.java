@@ -62,6 +62,20 @@ class GenerationCommandsTest {
         }
     }
 
+    /** The demo's whole path at toy sizes, with either prior: tokenizer, codes, prior run, samples.png, the judge. */
+    @Test
+    void demoRunsTheWholeStoryWithEitherPrior(@TempDir Path dir) throws Exception {
+        for (String prior : new String[] {"gpt", "maskgit"}) {
+            Path out = dir.resolve(prior);
+            VqganCommandsTest.Result r = run("demo", "--steps", "3", "--image-size", "16", "--prior", prior, "--prior-steps", "2", "--judge-steps", "2",
+                    "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            for (String f : new String[] {"reconstructions.png", "samples.png", "codes.safetensors"}) assertTrue(Files.isRegularFile(out.resolve(f)), f);
+            assertTrue(Files.isDirectory(Checkpoints.directoryFor(out.resolve("prior"), 2)), "the prior's checkpoint");
+            assertTrue(r.out().contains("bits per token") && r.out().contains("assigns"), r.out());
+        }
+    }
+
     @Test
     void clearErrorsForBadGenerationInput(@TempDir Path dir) throws Exception {
         VqganCommandsTest.Result r = run("train", "--model", "gpt", "--steps", "3");
