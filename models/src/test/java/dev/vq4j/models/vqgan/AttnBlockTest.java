@@ -1,5 +1,7 @@
 package dev.vq4j.models.vqgan;
 
+import dev.vq4j.models.testing.PythonReference;
+
 import dev.vq4j.autograd.Autograd;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.autograd.nn.Init;
@@ -137,19 +139,11 @@ class AttnBlockTest {
         return m;
     }
 
-    /** Max over elements of |a − e| / max(|e|, 1e-2·max|e|), as OpCheck; asserts it is within tol. */
+    /** Max over elements of |a − e| / max(|e|, 1e-2·max|e|) ({@link PythonReference#relError}); asserts it is within tol. */
     private static double report(String what, Tensor expected, Tensor actual, double tol) {
-        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
-        float[] e = expected.contiguous().toFloatArray(), a = actual.contiguous().toFloatArray();
-        double maxAbs = 0;
-        for (float v : e) maxAbs = Math.max(maxAbs, Math.abs(v));
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) {
-            double err = Math.abs((double) a[i] - e[i]) / Math.max(Math.abs(e[i]), 1e-2 * maxAbs);
-            worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : Math.max(worst, err);
-        }
+        double worst = PythonReference.relError(expected, actual);
         System.out.printf("  %-40s rel %.2e%n", what, worst);
-        assertTrue(maxAbs > 0, what + ": all zero");
+        assertTrue(maxAbs(expected) > 0, what + ": all zero");
         assertTrue(worst <= tol, what + ": relative error " + worst + " > " + tol);
         return worst;
     }
