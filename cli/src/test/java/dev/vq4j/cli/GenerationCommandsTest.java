@@ -3,6 +3,7 @@ package dev.vq4j.cli;
 import dev.vq4j.models.data.Images;
 import dev.vq4j.models.data.ProceduralImages;
 import dev.vq4j.models.prior.CodeDataset;
+import dev.vq4j.models.testing.PythonReference;
 import dev.vq4j.models.train.Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,29 @@ class GenerationCommandsTest {
             for (String f : new String[] {"reconstructions.png", "samples.png", "codes.safetensors"}) assertTrue(Files.isRegularFile(out.resolve(f)), f);
             assertTrue(Files.isDirectory(Checkpoints.directoryFor(out.resolve("prior"), 2)), "the prior's checkpoint");
             assertTrue(r.out().contains("bits per token") && r.out().contains("assigns"), r.out());
+        }
+    }
+
+    /**
+     * {@code vq4j sample --prior transformer.ckpt --config transformer.yaml --greedy}: a taming
+     * Net2NetTransformer checkpoint written by torch.save (models' gpt/make_reference.py: VQGAN first stage +
+     * GPT) gives PyTorch's greedy codes through the command line.
+     */
+    @Test
+    void samplesATamingTransformerCheckpointAsPyTorch(@TempDir Path dir) throws Exception {
+        PythonReference reference = new PythonReference("GPT reference", "/gpt/make_reference.py", "/vqgan/make_reference.py=vqgan_reference.py",
+                "/oracle/torch_oracle.py");
+        try {
+            Path ref = reference.dir(), npy = dir.resolve("codes.npy");
+            VqganCommandsTest.Result s = run("sample", "--prior", ref.resolve("transformer.ckpt").toString(), "--config", ref.resolve("transformer.yaml").toString(),
+                    "--greedy", "--count", "2", "--out", dir.resolve("taming.png").toString(), "--codes-out", npy.toString());
+            assertEquals(0, s.code(), s.err());
+            assertArrayEquals(reference.load("transformer_reference.safetensors").get("codes_uncond").toLongArray(), Npy.readIntegers(npy).data());
+            VqganCommandsTest.Result noYaml = run("sample", "--prior", ref.resolve("transformer.ckpt").toString());
+            assertEquals(2, noYaml.code());
+            assertTrue(noYaml.err().contains("needs its yaml (--config)"), noYaml.err());
+        } finally {
+            reference.delete();
         }
     }
 
