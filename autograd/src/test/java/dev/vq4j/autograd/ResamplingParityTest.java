@@ -157,12 +157,13 @@ class ResamplingParityTest extends TorchParityTest {
                 .java(x -> Resampling.pad(x[0], p(2, 2, 2, 2), REFLECT, 0f)).inputs(randn(1, 2, 3, 3)).run();
     }
 
+    /** The forward copies (exact); the backward sums up to 20 upstream values into an edge element, a reduction (7.3e-6 seen). */
     @Test
     void padReplicate() {
         exact("pad.replicate.4sided").python("F.pad(x0, (3, 1, 2, 4), mode='replicate')")
-                .java(x -> Resampling.pad(x[0], p(3, 1, 2, 4), REPLICATE, 0f)).inputs(randn(2, 3, 4, 5)).run();
+                .java(x -> Resampling.pad(x[0], p(3, 1, 2, 4), REPLICATE, 0f)).inputs(randn(2, 3, 4, 5)).gradTol(OpCheck.REDUCTION).run();
         exact("pad.replicate.1d").python("F.pad(x0, (4, 2), mode='replicate')")
-                .java(x -> Resampling.pad(x[0], p(4, 2), REPLICATE, 0f)).inputs(randn(3, 2, 3)).run();
+                .java(x -> Resampling.pad(x[0], p(4, 2), REPLICATE, 0f)).inputs(randn(3, 2, 3)).gradTol(OpCheck.REDUCTION).run();
     }
 
     @Test
