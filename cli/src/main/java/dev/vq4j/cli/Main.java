@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The {@code vq4j} command: {@code vq4j <command> [options]}. Each command is a {@link Command};
- * errors in the user's input print one line and exit with status 2, failures exit with 1.
+ * errors in the user's input print one line and exit with status 2, failures exit with 1 — JVM errors
+ * (out of memory, stack overflow) too, as one line; {@code --debug} or VQ4J_DEBUG=1 adds the stack trace.
  */
 public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
@@ -49,6 +50,7 @@ public final class Main {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        boolean debug = System.getenv("VQ4J_DEBUG") != null || Arrays.asList(rest).contains("--debug");
         try {
             Options options = Options.parse(command.name(), rest, command.allOptions());
             if (options.flag("help")) {
@@ -67,9 +69,22 @@ public final class Main {
             return 2;
         } catch (RuntimeException e) {
             err.println("vq4j " + command.name() + ": " + e.getMessage());
-            if (System.getenv("VQ4J_DEBUG") != null) e.printStackTrace(err);
+            if (debug) e.printStackTrace(err);
+            return 1;
+        } catch (Error e) { // out of memory, stack overflow, a native library that would not load: one line, no trace
+            err.println("vq4j " + command.name() + ": " + describe(e) + " (running: vq4j " + String.join(" ", args) + ")");
+            if (debug) e.printStackTrace(err);
             return 1;
         }
+    }
+
+    /** One line for a JVM error: what happened and what to do. */
+    static String describe(Error e) {
+        String what = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+        if (e instanceof OutOfMemoryError)
+            return "ran out of memory" + what + "; give the JVM more (VQ4J_JAVA_OPTS=-Xmx16g) or use smaller inputs";
+        if (e instanceof StackOverflowError) return "the input nests too deeply (stack overflow)";
+        return e.getClass().getSimpleName() + what;
     }
 
     /** The --device value as a usable device; a clear message when it is malformed or not on this machine. */

@@ -28,7 +28,8 @@ final class Options {
 
     /** Options every command takes, after its own. */
     static final List<Spec> COMMON = List.of(Spec.value("device", "cpu",
-            "where tensors live and kernels run: cpu, opencl[:n], cuda[:n] or auto (vq4j info lists the devices)"));
+            "where tensors live and kernels run: cpu, opencl[:n], cuda[:n] or auto (vq4j info lists the devices)"),
+            Spec.flag("debug", "print the stack trace of a failure (also VQ4J_DEBUG=1)"));
 
     static Options parse(String command, String[] args, List<Spec> specs) {
         Options o = new Options(command);

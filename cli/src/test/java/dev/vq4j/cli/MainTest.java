@@ -28,6 +28,23 @@ class MainTest {
         assertTrue(r.out().contains("reference  available"), r.out());
     }
 
+    /** A JVM error (here a stack overflow in the YAML parser on 300,000 nested "- ") is one line and status 1; --debug adds the trace. */
+    @Test
+    void aJvmErrorIsOneLineWithoutATrace(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path yaml = dir.resolve("deep.yaml"), weights = dir.resolve("w.ckpt");
+        java.nio.file.Files.writeString(yaml, "- ".repeat(300_000) + "x\n");
+        java.nio.file.Files.write(weights, new byte[] {0});
+        Result r = run("reconstruct", "--config", yaml.toString(), "--checkpoint", weights.toString(), "in.png", "out.png");
+        assertEquals(1, r.status(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("vq4j reconstruct: the input nests too deeply (stack overflow) (running: vq4j reconstruct --config "), r.err());
+        Result d = run("reconstruct", "--config", yaml.toString(), "--checkpoint", weights.toString(), "--debug", "in.png", "out.png");
+        assertEquals(1, d.status());
+        assertTrue(d.err().contains("java.lang.StackOverflowError"), d.err().lines().limit(3).toList().toString());
+        assertEquals("vq4j eval: ran out of memory (Java heap space); give the JVM more (VQ4J_JAVA_OPTS=-Xmx16g) or use smaller inputs",
+                "vq4j eval: " + Main.describe(new OutOfMemoryError("Java heap space")));
+    }
+
     @Test
     void unknownCommandAndOptionGiveOneLineAndStatus2() {
         Result r = run("frobnicate");
