@@ -7,6 +7,7 @@ import dev.vq4j.models.train.TrainingData;
 import dev.vq4j.models.train.Checkpoints;
 import dev.vq4j.models.train.ConfigFiles;
 import dev.vq4j.models.train.EvalReport;
+import dev.vq4j.models.train.RunLock;
 import dev.vq4j.models.train.TrainConfig;
 import dev.vq4j.models.train.TrainingTask;
 import dev.vq4j.models.train.TrainingTasks;
@@ -234,6 +235,20 @@ final class TrainCommand implements Command {
         } catch (IOException e) {
             throw new UsageException("cannot read --lpips-weights " + options.string("lpips-weights") + ": " + e.getMessage());
         }
+        RunLock lock;
+        try {
+            lock = RunLock.acquire(runDir); // one writer per run directory, before anything is written
+        } catch (IllegalStateException e) {
+            throw new UsageException(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new UsageException("cannot write to --out " + runDir + ": " + e.getMessage());
+        }
+        try (lock) {
+            return train(modelType, sections, train, task, runDir, resume, out);
+        }
+    }
+
+    private static int train(String modelType, Map<String, Object> sections, TrainConfig train, TrainingTask task, Path runDir, Path resume, PrintStream out) {
         try {
             Files.createDirectories(runDir);
             Files.writeString(runDir.resolve(Checkpoints.CONFIG), Checkpoints.configJson(modelType, sections, train));

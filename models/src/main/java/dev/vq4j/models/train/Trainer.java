@@ -160,10 +160,11 @@ public final class Trainer {
         return hook;
     }
 
+    /** Runs to the last step (or a requested stop), holding the run directory's {@link RunLock} throughout. */
     public Result run(TrainListener listener) {
         TrainListener l = listener == null ? new TrainListener() {} : listener;
         running = true;
-        try {
+        try (RunLock ignored = runDir == null ? null : RunLock.acquire(runDir)) {
             return loop(l);
         } finally {
             running = false;
