@@ -40,6 +40,34 @@ public class NLayerDiscriminator extends Module {
         registerModule("main", main);
     }
 
+    /**
+     * Whether an image side of {@code size} pixels survives the convolutions of an n-layer discriminator:
+     * 4×4 kernels with padding 1 (strides 2, …, 2, 1, 1; n + 2 convolutions), each needing an input of
+     * at least 2 pixels (padded to 4). Returns the side of the logit map, or 0 when it does not survive.
+     */
+    public static int outputSide(int size, int nLayers) {
+        int s = size;
+        for (int i = 0; i < nLayers + 2; i++) {
+            if (s < 2) return 0;
+            int stride = i < nLayers ? 2 : 1;
+            s = (s + 2 - 4) / stride + 1;
+        }
+        return Math.max(0, s);
+    }
+
+    /** Refuses images the discriminator would shrink to nothing, saying which layer count or size would work. */
+    public static void checkImageSize(int height, int width, int nLayers) {
+        int side = Math.min(height, width);
+        if (outputSide(side, nLayers) > 0) return;
+        int minSize = side;
+        while (outputSide(minSize, nLayers) == 0) minSize++;
+        int layers = nLayers;
+        while (layers > 1 && outputSide(side, layers) == 0) layers--;
+        throw new IllegalArgumentException("VQGAN: the discriminator's " + nLayers + " layers need images of at least " + minSize + "x" + minSize
+                + " pixels (each stride-2 4x4 convolution halves the side, the last two take 1 pixel each); these are " + height + "x" + width
+                + (outputSide(side, layers) > 0 ? ": use --disc-layers " + layers + " or fewer, or a larger --image-size" : ": use a larger --image-size"));
+    }
+
     private static Conv2d conv(int in, int out, int stride, boolean bias, Rng rng) {
         Conv2d c = new Conv2d(in, out, new int[] {4, 4}, new int[] {stride, stride}, new int[] {1, 1}, new int[] {1, 1}, 1, bias, rng);
         Init.normal(c.weight(), 0, 0.02, rng);

@@ -83,6 +83,14 @@ public final class VqganTask implements TokenizerTask {
         return model;
     }
 
+    /** Also refuses images the discriminator cannot take (it would fail at its first step, after disc_start). */
+    @Override
+    public void checkData(TrainingData train) {
+        TokenizerTask.super.checkData(train);
+        if (train instanceof dev.vq4j.models.data.ImageDataset images)
+            NLayerDiscriminator.checkImageSize(images.height(), images.width(), spec.loss().discNumLayers());
+    }
+
     public VqganSpec spec() {
         return spec;
     }
