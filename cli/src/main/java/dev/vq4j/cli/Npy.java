@@ -51,24 +51,38 @@ final class Npy {
         if (major == 1) { headerLen = Short.toUnsignedInt(b.getShort(8)); start = 10; }
         else if (major == 2 || major == 3) { headerLen = b.getInt(8); start = 12; }
         else throw new IllegalArgumentException(path + ": unsupported .npy version " + major);
-        if (start + headerLen > bytes.length) throw new IllegalArgumentException(path + ": truncated .npy header");
+        if (headerLen < 0 || (long) start + headerLen > bytes.length)
+            throw new IllegalArgumentException(path + ": the header length at offset 8 says " + Integer.toUnsignedString(headerLen) + " bytes, the file has "
+                    + (bytes.length - start) + " after it (truncated or not a .npy file)");
         String header = new String(bytes, start, headerLen, StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) throw new IllegalArgumentException(path + ": cannot parse the .npy header " + header.strip());
         if (f.group(1).equals("True")) throw new IllegalArgumentException(path + ": Fortran-ordered arrays are not supported");
         String descr = d.group(1);
         List<Integer> dims = new ArrayList<>();
-        for (String part : s.group(1).split(",")) if (!part.isBlank()) dims.add(Integer.parseInt(part.strip()));
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
         long n = 1;
-        for (int v : shape) n *= v;
+        for (String part : s.group(1).split(",")) {
+            if (part.isBlank()) continue;
+            int dim;
+            try {
+                dim = Integer.parseInt(part.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(path + ": the header's shape (" + s.group(1).strip() + ") has '" + part.strip() + "', not a dimension");
+            }
+            if (dim < 0) throw new IllegalArgumentException(path + ": the header's shape (" + s.group(1).strip() + ") has a negative dimension");
+            dims.add(dim);
+            n *= dim;
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException(path + ": shape " + dims + "... has more than 2^31 elements");
+        }
+        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
         int width = switch (descr.replaceAll("^[<>|=]", "")) {
             case "i8", "u8" -> 8;
             case "i4", "u4" -> 4;
             default -> throw new IllegalArgumentException(path + ": expected integer codes (int64 or int32), the file holds dtype " + descr);
         };
-        if (start + headerLen + n * width > bytes.length)
-            throw new IllegalArgumentException(path + ": shape " + dims + " needs " + n * width + " bytes of data, the file has " + (bytes.length - start - headerLen));
+        if (start + headerLen + n * width != bytes.length)
+            throw new IllegalArgumentException(path + ": shape " + dims + " of " + descr + " needs " + n * width + " bytes of data, the file has "
+                    + (bytes.length - start - headerLen) + (start + headerLen + n * width > bytes.length ? " (truncated)" : " (trailing bytes)"));
         ByteBuffer body = ByteBuffer.wrap(bytes, start + headerLen, (int) (n * width)).order(descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         long[] data = new long[(int) n];
         for (int i = 0; i < n; i++) data[i] = width == 8 ? body.getLong() : body.getInt();

@@ -88,6 +88,42 @@ class CommandsTest {
         assertTrue(new String(Files.readAllBytes(f), StandardCharsets.US_ASCII).contains("'shape': (1,)"));
     }
 
+    /** Broken .npy files get a message naming the file and what is wrong, never a raw index or number-format error. */
+    @Test
+    void brokenNpyFilesAreRefusedByName(@TempDir Path tmp) throws Exception {
+        Path good = tmp.resolve("good.npy");
+        Npy.writeInt64(good, new long[] {1, 2, 3, 4}, new int[] {2, 2});
+        byte[] ok = Files.readAllBytes(good);
+        String header = new String(ok, 10, ok.length - 10 - 32, StandardCharsets.ISO_8859_1);
+        Path v2 = tmp.resolve("v2.npy"); // version 2 with a negative header length
+        byte[] b = java.util.Arrays.copyOf(ok, ok.length);
+        b[6] = 2;
+        b[8] = (byte) 0xfb; b[9] = (byte) 0xff; b[10] = (byte) 0xff; b[11] = (byte) 0xff;
+        Files.write(v2, b);
+        assertRefused(v2, "header length at offset 8");
+        Path letters = tmp.resolve("letters.npy");
+        Files.write(letters, concat(java.util.Arrays.copyOf(ok, 10), header.replace("(2, 2)", "(2, a)").getBytes(StandardCharsets.ISO_8859_1),
+                java.util.Arrays.copyOfRange(ok, ok.length - 32, ok.length)));
+        assertRefused(letters, "has 'a', not a dimension");
+        Path trailing = tmp.resolve("trailing.npy");
+        Files.write(trailing, concat(ok, new byte[8]));
+        assertRefused(trailing, "(trailing bytes)");
+        Path cut = tmp.resolve("cut.npy");
+        Files.write(cut, java.util.Arrays.copyOf(ok, ok.length - 5));
+        assertRefused(cut, "(truncated)");
+    }
+
+    private static void assertRefused(Path f, String expected) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Npy.readIntegers(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains(expected), e.getMessage());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) o.writeBytes(p);
+        return o.toByteArray();
+    }
+
     @Test
     void trainEncodeDecodeReconstructEvalAndResumeEndToEnd(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
