@@ -255,6 +255,7 @@ public final class VqganCheckpoint {
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
             if (!(list.get(i) instanceof Long l)) throw new IllegalArgumentException("'" + key + "' must be a list of integers, got " + v);
+            if (l != (int) (long) l) throw new IllegalArgumentException("'" + key + "' entry " + i + " is " + l + ", beyond a 32-bit integer");
             out[i] = (int) (long) l;
         }
         return out;
