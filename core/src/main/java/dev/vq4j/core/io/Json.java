@@ -131,25 +131,39 @@ public final class Json {
         }
     }
 
+    /** RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?, ASCII digits only (no leading zeros, no other scripts' digits). */
     private Object number() {
         int start = pos;
         if (pos < s.length() && s.charAt(pos) == '-') pos++;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+        int intStart = pos;
+        skipDigits();
+        if (pos == intStart) throw error("invalid value");
+        if (pos - intStart > 1 && s.charAt(intStart) == '0') throw error("invalid number '" + s.substring(start, pos) + "' (a leading zero)");
         boolean integer = true;
-        if (pos < s.length() && s.charAt(pos) == '.') { integer = false; pos++; while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++; }
+        if (pos < s.length() && s.charAt(pos) == '.') {
+            integer = false;
+            pos++;
+            if (skipDigits() == 0) throw error("invalid number '" + s.substring(start, pos) + "' (no digit after the point)");
+        }
         if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
             integer = false;
             pos++;
             if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+            if (skipDigits() == 0) throw error("invalid number '" + s.substring(start, pos) + "' (no digit in the exponent)");
         }
         String t = s.substring(start, pos);
-        if (t.isEmpty() || t.equals("-")) throw error("invalid value");
         try {
             return integer ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw error("invalid number '" + t + "'");
+            throw error("invalid number '" + t + "'" + (integer ? " (beyond a 64-bit integer)" : ""));
         }
+    }
+
+    /** Skips ASCII digits 0-9 (only those: JSON's grammar), returns how many. */
+    private int skipDigits() {
+        int from = pos;
+        while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
+        return pos - from;
     }
 
     /** A JSON string literal for s. */
