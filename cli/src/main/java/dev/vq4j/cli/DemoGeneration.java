@@ -57,9 +57,7 @@ final class DemoGeneration {
         given.put("n_layer", (long) LAYERS);
         given.put("n_head", (long) HEADS);
         given.put("n_embd", (long) WIDTH);
-        Map<String, Object> sections = new LinkedHashMap<>();
-        sections.put("model", Priors.modelSection(priorType, given, codes, true));
-        sections.put("data", Priors.dataSection(codesFile, codes, true));
+        Map<String, Object> sections = PriorDefaults.sections(priorType, given, codesFile, codes, true);
         TrainConfig train = new TrainConfig("codes:" + codesFile.toAbsolutePath(), tokenizerTrain.imageSize(), tokenizerTrain.trainImages(), HELD_OUT,
                 steps, BATCH, "adamw", LR, 1e-5, Math.max(1, Math.min(30, steps / 10)), 0, 1.0, tokenizerTrain.seed(), 10, 0, 0, 1);
         CodePrior prior = Priors.create(priorType, castMap(sections.get("model")), train.seed());

@@ -26,7 +26,11 @@ final class PriorDefaults {
 
     /** The {@code model} and {@code data} sections for training a prior on the codes in {@code codesFile}. */
     static Map<String, Object> sections(String modelType, Map<String, Object> model, Path codesFile, boolean conditional) {
-        CodeDataset codes = read(codesFile);
+        return sections(modelType, model, codesFile, read(codesFile), conditional);
+    }
+
+    /** The same for codes already in memory (the demo's), read from {@code codesFile}. */
+    static Map<String, Object> sections(String modelType, Map<String, Object> model, Path codesFile, CodeDataset codes, boolean conditional) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("model", Priors.modelSection(modelType, model, codes, conditional && codes.numClasses() > 0));
         s.put("data", Priors.dataSection(codesFile, codes, conditional && codes.numClasses() > 0));

@@ -100,9 +100,7 @@ public final class TokenizerLoader {
         try {
             var state = VqganCheckpoint.readTensors(weights);
             if (model instanceof VqganModel) state = new java.util.LinkedHashMap<>(VqganCheckpoint.split(state).get("model"));
-            VqganCheckpoint.Report r = VqganCheckpoint.compare(info.modelType() + " weights " + weights, model, state);
-            if (!r.clean()) throw new IllegalArgumentException("cannot load " + weights + ":\n" + r.format());
-            model.loadStateDict(state);
+            VqganCheckpoint.loadStrict(weights, info.modelType() + " weights " + weights, model, state);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("checkpoint " + info.directory() + " is missing " + Path.of(e.getFile()).getFileName());
         } catch (IOException e) {

@@ -36,6 +36,11 @@ public final class PriorEvaluation {
         }
 
         @Override
+        public String countName() {
+            return "grids";
+        }
+
+        @Override
         public Map<String, Double> metrics() {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("loss", natsPerToken);

@@ -9,6 +9,7 @@ import dev.vq4j.models.prior.maskgit.MaskGitConfig;
 import dev.vq4j.models.prior.maskgit.MaskGitPrior;
 import dev.vq4j.models.train.Checkpoints;
 import dev.vq4j.models.vqgan.VqganCheckpoint;
+import dev.vq4j.models.vqvae.ConfigReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one place that builds and loads priors: {@code model_type} "gpt" (taming's Net2NetTransformer) or
@@ -63,17 +65,13 @@ public final class Priors {
         fromCodes(m, "grid_h", codes.height());
         fromCodes(m, "grid_w", codes.width());
         fromCodes(m, "n_classes", classes);
-        int layers = integer(m, "n_layer", DEFAULT_LAYERS), heads = integer(m, "n_head", DEFAULT_HEADS), width = integer(m, "n_embd", DEFAULT_WIDTH);
-        float dropout = (float) number(m, "dropout", 0), pUncond = (float) number(m, "p_uncond", classes > 0 ? DEFAULT_P_UNCOND : 0);
+        ConfigReader r = new ConfigReader(modelType + " prior config", m, modelType.equals(GPT) ? GPT_KEYS : MASKGIT_KEYS);
+        int layers = r.integer("n_layer", DEFAULT_LAYERS), heads = r.integer("n_head", DEFAULT_HEADS), width = r.integer("n_embd", DEFAULT_WIDTH);
+        float dropout = (float) r.number("dropout", 0), pUncond = (float) r.number("p_uncond", classes > 0 ? DEFAULT_P_UNCOND : 0);
         if (pUncond > 0 && classes == 0) throw new IllegalArgumentException("prior config: p_uncond " + pUncond + " needs labelled codes (classifier-free guidance drops labels)");
         return switch (modelType) {
-            case GPT -> {
-                for (String k : m.keySet())
-                    if (!List.of("codebook_size", "grid_h", "grid_w", "n_classes", "n_layer", "n_head", "n_embd", "dropout", "pkeep", "p_uncond").contains(k))
-                        throw new IllegalArgumentException("GPT prior config: unknown key \"" + k + "\"");
-                yield GptPriorConfig.standard(codes.codebookSize(), codes.height(), codes.width(), classes, layers, heads, width, dropout,
-                        (float) number(m, "pkeep", 1), pUncond).toMap();
-            }
+            case GPT -> GptPriorConfig.standard(codes.codebookSize(), codes.height(), codes.width(), classes, layers, heads, width, dropout,
+                    (float) r.number("pkeep", 1), pUncond).toMap();
             case MASKGIT -> {
                 m.put("n_layer", (long) layers);
                 m.put("n_head", (long) heads);
@@ -86,24 +84,15 @@ public final class Priors {
         };
     }
 
+    /** The keys a prior's model section may give (the GPT's transformer layout is derived from them: {@link GptPriorConfig#standard}). */
+    private static final Set<String> GPT_KEYS = Set.of("codebook_size", "grid_h", "grid_w", "n_classes", "n_layer", "n_head", "n_embd", "dropout",
+            "pkeep", "p_uncond"),
+            MASKGIT_KEYS = Set.of("codebook_size", "grid_h", "grid_w", "n_classes", "n_layer", "n_head", "n_embd", "dropout", "p_uncond",
+                    "mlp_hidden", "mlp_ratio");
+
     /** Defaults of a prior trained here: small enough for a CPU, large enough for 8x8 to 16x16 grids. */
     public static final int DEFAULT_LAYERS = 4, DEFAULT_HEADS = 4, DEFAULT_WIDTH = 128;
     public static final double DEFAULT_P_UNCOND = 0.1;
-
-    private static int integer(Map<String, Object> m, String key, int fallback) {
-        Object v = m.get(key);
-        if (v == null) return fallback;
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE)
-            throw new IllegalArgumentException("prior config: " + key + " must be an integer, got " + v);
-        return n.intValue();
-    }
-
-    private static double number(Map<String, Object> m, String key, double fallback) {
-        Object v = m.get(key);
-        if (v == null) return fallback;
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("prior config: " + key + " must be a number, got " + v);
-        return n.doubleValue();
-    }
 
     private static void fromCodes(Map<String, Object> m, String key, int value) {
         Object v = m.get(key);
@@ -150,10 +139,7 @@ public final class Priors {
         CodePrior prior = create(info.modelType(), model, 0);
         Path weights = dir.resolve(Checkpoints.MODEL);
         try {
-            var state = VqganCheckpoint.readTensors(weights);
-            VqganCheckpoint.Report r = VqganCheckpoint.compare(info.modelType() + " weights " + weights, prior.module(), state);
-            if (!r.clean()) throw new IllegalArgumentException("cannot load " + weights + ":\n" + r.format());
-            prior.module().loadStateDict(state);
+            VqganCheckpoint.loadStrict(weights, info.modelType() + " weights " + weights, prior.module(), VqganCheckpoint.readTensors(weights));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("checkpoint " + dir + " is missing " + Path.of(e.getFile()).getFileName());
         } catch (IOException e) {

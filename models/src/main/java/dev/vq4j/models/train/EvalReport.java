@@ -7,6 +7,9 @@ public interface EvalReport {
     /** How many examples it covered. */
     int count();
 
+    /** What they were, for the log's count field: "images", "grids". */
+    String countName();
+
     /** Named measures for the JSONL log, in order. */
     Map<String, Double> metrics();
 

@@ -33,9 +33,13 @@ public final class Evaluation {
         }
 
         @Override
+        public String countName() {
+            return "images";
+        }
+
+        @Override
         public Map<String, Double> metrics() {
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("images", (double) images);
             m.put("mse", mse);
             m.put("psnr", psnr);
             if (!Double.isNaN(ssim)) m.put("ssim", ssim);

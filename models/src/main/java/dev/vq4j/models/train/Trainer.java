@@ -266,8 +266,9 @@ public final class Trainer {
     }
 
     private static Map<String, Object> evalRecord(int step, EvalReport r) {
-        Map<String, Object> e = new LinkedHashMap<>(r.metrics());
-        e.put(r instanceof Evaluation.Result ? "images" : "count", r.count());
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put(r.countName(), r.count());
+        e.putAll(r.metrics());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("eval", e);

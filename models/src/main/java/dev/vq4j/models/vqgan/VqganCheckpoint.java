@@ -69,6 +69,13 @@ public final class VqganCheckpoint {
         return new Report(what, List.copyOf(missing), List.copyOf(unexpected), List.copyOf(misshaped));
     }
 
+    /** Loads a state dict strictly: a missing, unexpected or mis-shaped key fails with the whole report, naming {@code source}. */
+    public static void loadStrict(Object source, String what, Module module, Map<String, Tensor> state) {
+        Report r = compare(what, module, state);
+        if (!r.clean()) throw new IllegalArgumentException("cannot load " + source + ":\n" + r.format());
+        module.loadStateDict(state);
+    }
+
     /** Splits a taming state dict into the model's keys and the loss's ({@code loss.} stripped). */
     public static Map<String, Map<String, Tensor>> split(Map<String, Tensor> state) {
         Map<String, Tensor> model = new LinkedHashMap<>(), loss = new LinkedHashMap<>();
