@@ -45,6 +45,8 @@ class CommandsTest {
     void badOptionsAndPathsGiveOneLineAndStatus2(@TempDir Path tmp) throws Exception {
         usageError("vq4j train: option --steps expects an integer, got 'many'", "train", "--steps", "many");
         usageError("unknown --data 'imagenet'", "train", "--data", "imagenet", "--out", tmp.resolve("a").toString());
+        usageError("--data builtin takes no path: builtin (scenes) or builtin:single", "train", "--data", "builtin:fancy", "--out", tmp.resolve("a").toString());
+        usageError("--data must be builtin or builtin:single, got folder:x", "demo", "--data", "folder:x");
         usageError("does not exist", "train", "--data", "folder:" + tmp.resolve("nope"), "--out", tmp.resolve("a").toString());
         usageError("VqVaeConfig: downsample must be a power of two", "train", "--downsample", "6", "--out", tmp.resolve("a").toString());
         usageError("TrainConfig: optimizer must be adam or adamw, got sgd", "train", "--optimizer", "sgd");

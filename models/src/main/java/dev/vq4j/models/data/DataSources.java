@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * Turns a {@code --data} value into a dataset; the one place to wire a new source. Bad values and
  * unreadable sources are {@link IllegalArgumentException}s whose message names the value and the file.
  * <ul>
- *   <li>{@code builtin}: generated images ({@link ProceduralImages}); held-out images use another seed.</li>
+ *   <li>{@code builtin}: generated images ({@link ProceduralImages}); held-out images use another seed.
+ *       {@code builtin:single}: the plainer set of one shape on a flat background.</li>
  *   <li>{@code folder:PATH}: every PNG/JPEG under PATH ({@link ImageFolderDataset}), resized so the shorter
  *       side is the image size; training takes random crops and flips, evaluation the centre. Training
  *       holds out the last eval_images files (sorted by path) for evaluation.</li>
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
 public final class DataSources {
     private DataSources() {}
 
-    private static final String KINDS = "builtin, folder:PATH, mnist:PATH or cifar10:PATH";
+    private static final String KINDS = "builtin, builtin:single, folder:PATH, mnist:PATH or cifar10:PATH";
 
     /** Built-in held-out images come from another seed than the training images. */
     public static long heldOutSeed(long seed) {
@@ -82,7 +83,7 @@ public final class DataSources {
             case "builtin" -> {
                 if (count < 1) throw new IllegalArgumentException("built-in data needs a positive image count, got " + count);
                 if (imageSize < 8) throw new IllegalArgumentException("built-in images need --image-size >= 8, got " + imageSize);
-                yield new ProceduralImages(seed, count, imageSize);
+                yield new ProceduralImages(seed, count, imageSize, s.style());
             }
             case "folder" -> {
                 ImageFolderDataset.Options o = ImageFolderDataset.Options.defaults().withSkipUnreadable(skipBadFiles).withSeed(seed);
@@ -100,13 +101,19 @@ public final class DataSources {
 
     /** A parsed {@code --data} value; PATH exists. */
     private record Source(String spec, String kind, Path path) {
+        /** The built-in style ({@code builtin:single}); the path slot holds no path for built-in data. */
+        ProceduralImages.Style style() {
+            return spec.equals("builtin:single") ? ProceduralImages.Style.SINGLE : ProceduralImages.Style.SCENES;
+        }
+
         static Source parse(String spec) {
             if (spec == null || spec.isBlank()) throw new IllegalArgumentException("--data needs a value: " + KINDS);
             int colon = spec.indexOf(':');
             String kind = colon < 0 ? spec : spec.substring(0, colon), path = colon < 0 ? null : spec.substring(colon + 1);
             switch (kind) {
                 case "builtin" -> {
-                    if (path != null) throw new IllegalArgumentException("--data builtin takes no path, got '" + spec + "'");
+                    if (path != null && !path.equals("single"))
+                        throw new IllegalArgumentException("--data builtin takes no path: builtin (scenes) or builtin:single (one shape on a flat background), got '" + spec + "'");
                     return new Source(spec, kind, null);
                 }
                 case "folder", "mnist", "cifar10" -> {

@@ -15,21 +15,39 @@ import java.util.List;
  * are of one kind, which is the image's label ({@link #labels}): a class a glance can tell. Shape edges are
  * anti-aliased by 4×4 supersampling. Images are drawn on demand (about 0.1 ms each at 32 px, 0.5 ms at 64 px), so
  * any count costs no memory.
+ *
+ * <p>{@link Style#SINGLE} draws a plainer set with the same classes: one large shape on a flat
+ * background. Its pictures carry far fewer bits (a 64-token code grid of one is predictable from a few
+ * tokens), so a small prior trained for a minute can learn to draw them; the scenes need far more.
  */
 public final class ProceduralImages implements ImageDataset {
     private static final int SUPERSAMPLE = 4;
 
+    /** What an image shows. */
+    public enum Style {
+        /** A textured background with 2–5 shapes of one kind (the default). */
+        SCENES,
+        /** One large shape, mostly inside the frame, on a flat background. */
+        SINGLE
+    }
+
     private final long seed;
     private final int count;
     private final int size;
+    private final Style style;
 
     public ProceduralImages(long seed, int count, int size) {
+        this(seed, count, size, Style.SCENES);
+    }
+
+    public ProceduralImages(long seed, int count, int size, Style style) {
         if (count < 1) throw new IllegalArgumentException("ProceduralImages: count must be >= 1, got " + count);
         if (size < 8 || size > 1024)
             throw new IllegalArgumentException("ProceduralImages: size must be in [8, 1024] (32 or 64 recommended), got " + size);
         this.seed = seed;
         this.count = count;
         this.size = size;
+        this.style = java.util.Objects.requireNonNull(style, "style");
     }
 
     @Override
@@ -67,7 +85,7 @@ public final class ProceduralImages implements ImageDataset {
 
     @Override
     public String describe() {
-        return "procedural shapes: " + count + " RGB images " + size + "x" + size + " (seed " + seed + ")";
+        return (style == Style.SINGLE ? "procedural single shapes: " : "procedural shapes: ") + count + " RGB images " + size + "x" + size + " (seed " + seed + ")";
     }
 
     /** The classes of {@link #labels}: the kind of the image's shapes. */
@@ -95,9 +113,14 @@ public final class ProceduralImages implements ImageDataset {
     void draw(int index, float[] out, int base) {
         Rng rng = new Rng(seed * 0x9e3779b97f4a7c15L + index * 0xc2b2ae3d27d4eb4fL + 0x165667b19e3779f9L);
         Canvas canvas = new Canvas(size, out, base);
+        if (style == Style.SINGLE) {
+            flatBackground(rng, canvas);
+            shape(rng, canvas, kindOf(index), SINGLE_SHAPE);
+            return;
+        }
         background(rng, canvas);
         int shapes = 2 + (int) rng.nextLong(4), kind = kindOf(index);
-        for (int s = 0; s < shapes; s++) shape(rng, canvas, kind);
+        for (int s = 0; s < shapes; s++) shape(rng, canvas, kind, SCENE_SHAPE);
     }
 
     /** The shape kind of image {@code index}, from its own generator (independent of the drawing's). */
@@ -106,6 +129,20 @@ public final class ProceduralImages implements ImageDataset {
     }
 
     // ---------------------------------------------------------------- backgrounds
+
+    /** The single-shape style's colours: a few muted backgrounds, a few saturated inks (no class owns a colour). */
+    private static final float[][] FLAT_BACKGROUNDS = {
+            {0.25f, 0.27f, 0.32f}, {0.78f, 0.76f, 0.70f}, {0.42f, 0.52f, 0.45f}, {0.55f, 0.45f, 0.60f}};
+    private static final float[][] INKS = {
+            {0.90f, 0.20f, 0.15f}, {0.15f, 0.65f, 0.25f}, {0.20f, 0.35f, 0.90f}, {0.95f, 0.80f, 0.10f}, {0.85f, 0.25f, 0.80f}, {0.10f, 0.80f, 0.85f}};
+
+    /** One muted colour from a small palette everywhere. */
+    private void flatBackground(Rng rng, Canvas c) {
+        float[] a = FLAT_BACKGROUNDS[(int) rng.nextLong(FLAT_BACKGROUNDS.length)];
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                for (int ch = 0; ch < 3; ch++) c.set(ch, x, y, a[ch]);
+    }
 
     private void background(Rng rng, Canvas c) {
         float[] a = randomColour(rng, 0.15f, 0.6f, 0.35f, 0.95f);
@@ -145,12 +182,23 @@ public final class ProceduralImages implements ImageDataset {
         boolean test(double x, double y);
     }
 
+    /**
+     * How shapes are drawn: radius {@code size·(rMin + rSpan·u)}, centre {@code size·(cMin + cSpan·u)}
+     * on each axis; a random saturated colour shaded by up to ±20%, or a flat ink from {@link #INKS}; rotated by
+     * tiltFrom + tiltSpan·u radians.
+     */
+    private record ShapeLook(double rMin, double rSpan, double cMin, double cSpan, boolean paletteInk, double tiltFrom, double tiltSpan) {}
+
+    private static final ShapeLook SCENE_SHAPE = new ShapeLook(0.1, 0.17, 0.1, 0.8, false, 0, 2 * Math.PI);
+    /** Large, near the centre, tilted by at most 20°: rectangles keep level edges a 16-pixel image can show. */
+    private static final ShapeLook SINGLE_SHAPE = new ShapeLook(0.28, 0.08, 0.42, 0.16, true, -Math.toRadians(20), Math.toRadians(40));
+
     /** Draws one random shape of the given kind. */
-    private void shape(Rng rng, Canvas c, int kind) {
-        float[] colour = randomColour(rng, 0.55f, 1f, 0.45f, 1f);
-        double r = size * (0.1 + 0.17 * rng.nextDouble());
-        double cx = size * (0.1 + 0.8 * rng.nextDouble()), cy = size * (0.1 + 0.8 * rng.nextDouble());
-        double rot = rng.nextDouble() * 2 * Math.PI;
+    private void shape(Rng rng, Canvas c, int kind, ShapeLook look) {
+        float[] colour = look.paletteInk() ? INKS[(int) rng.nextLong(INKS.length)] : randomColour(rng, 0.55f, 1f, 0.45f, 1f);
+        double r = size * (look.rMin() + look.rSpan() * rng.nextDouble());
+        double cx = size * (look.cMin() + look.cSpan() * rng.nextDouble()), cy = size * (look.cMin() + look.cSpan() * rng.nextDouble());
+        double rot = look.tiltFrom() + look.tiltSpan() * rng.nextDouble();
         double cr = Math.cos(rot), sr = Math.sin(rot);
         rng.nextLong(4); // where the kind was drawn before images had labels: kept so every other value stays the same
         Inside inside;
@@ -196,7 +244,7 @@ public final class ProceduralImages implements ImageDataset {
             for (int x = x0; x <= x1; x++) {
                 float cover = coverage(inside, x, y);
                 if (cover == 0) continue;
-                double shade = 1 + 0.2 * ((x + 0.5 - cx) * lx + (y + 0.5 - cy) * ly) / reach;
+                double shade = look.paletteInk() ? 1 : 1 + 0.2 * ((x + 0.5 - cx) * lx + (y + 0.5 - cy) * ly) / reach;
                 for (int ch = 0; ch < 3; ch++) {
                     float ink = (float) clamp01(colour[ch] * shade);
                     float old = c.get(ch, x, y);

@@ -257,7 +257,7 @@ public final class Trainer {
         m.put("step", s.step());
         m.put("loss", s.loss());
         m.putAll(s.parts());
-        m.put("usage", s.usage());
+        if (!Float.isNaN(s.usage())) m.put("usage", s.usage()); // NaN: a model without a codebook (a prior)
         m.put("lr", s.lr());
         m.put("grad_norm", s.gradNorm());
         m.put("steps_per_s", s.stepsPerSecond());

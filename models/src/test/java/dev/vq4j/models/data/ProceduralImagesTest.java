@@ -73,4 +73,35 @@ class ProceduralImagesTest {
         assertTrue(e.getMessage().contains("index 10"), e.getMessage());
         assertTrue(new ProceduralImages(1, 10, 32).describe().contains("10"));
     }
+
+    /** builtin:single: the same labels as the scenes; a flat palette background; one shape of that kind in the middle. */
+    @Test
+    void singleStyleDrawsOneShapeOfTheImagesKindOnAFlatBackground() {
+        int n = 200, size = 32;
+        ProceduralImages single = new ProceduralImages(9, n, size, ProceduralImages.Style.SINGLE), scenes = new ProceduralImages(9, n, size);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        long[] kinds = single.labels(idx).toLongArray();
+        assertArrayEquals(scenes.labels(idx).toLongArray(), kinds, "the style changes the drawing, not the labels");
+        float[] px = single.batch(idx).toFloatArray();
+        int plane = size * size, seenKinds = 0;
+        boolean[] seen = new boolean[4];
+        for (int i = 0; i < n; i++) {
+            int base = i * 3 * plane;
+            float[] corner = {px[base], px[base + plane], px[base + 2 * plane]};
+            int inked = 0;
+            for (int k = 0; k < plane; k++)
+                if (px[base + k] != corner[0] || px[base + plane + k] != corner[1] || px[base + 2 * plane + k] != corner[2]) inked++;
+            assertTrue(inked > plane / 10 && inked < plane * 7 / 10, "image " + i + ": one large shape covers " + inked + " of " + plane + " pixels");
+            // the centre pixel is the shape's ink for a disc, the background through a ring's hole
+            int centre = (size / 2) * size + size / 2;
+            boolean centreIsBackground = px[base + centre] == corner[0] && px[base + plane + centre] == corner[1] && px[base + 2 * plane + centre] == corner[2];
+            if (kinds[i] == 0) assertFalse(centreIsBackground, "disc " + i + " has ink at its centre");
+            if (kinds[i] == 1) assertTrue(centreIsBackground, "ring " + i + " has a hole at its centre");
+            if (!seen[(int) kinds[i]]) seenKinds++;
+            seen[(int) kinds[i]] = true;
+        }
+        assertEquals(4, seenKinds);
+        assertTrue(single.describe().contains("single"), single.describe());
+    }
 }
