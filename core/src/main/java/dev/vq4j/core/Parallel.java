@@ -1,14 +1,10 @@
 package dev.vq4j.core;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-
 /**
- * The one thread pool every host kernel uses. Work is split into contiguous ranges decided only by
- * the item count and the thread count, and every output element is computed by exactly one task,
- * so results are bit-identical from run to run at the same thread count.
+ * The one thread pool every host kernel uses ({@link WorkerTeam}: the caller and spinning workers).
+ * Work is split into contiguous ranges decided only by the item count and the thread count, and every
+ * output element is computed by exactly one task, so results are bit-identical from run to run at the
+ * same thread count.
  *
  * <p>Thread count: {@code -Dvq4j.threads=N}, else the {@code VQ4J_THREADS} environment variable,
  * else all available processors; {@link #setThreads} changes it at run time.
@@ -17,7 +13,7 @@ public final class Parallel {
     /** Below this much work (in rough scalar operations) a kernel runs on the calling thread. */
     public static final long MIN_PARALLEL_WORK = 32_768;
 
-    private static volatile ForkJoinPool pool = new ForkJoinPool(defaultThreads());
+    private static volatile WorkerTeam team = new WorkerTeam(defaultThreads());
 
     private Parallel() {}
 
@@ -41,14 +37,14 @@ public final class Parallel {
     }
 
     public static int threads() {
-        return pool.getParallelism();
+        return team.size();
     }
 
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         if (n == threads()) return;
-        ForkJoinPool old = pool;
-        pool = new ForkJoinPool(n);
+        WorkerTeam old = team;
+        team = new WorkerTeam(n);
         old.shutdown();
     }
 
@@ -58,33 +54,12 @@ public final class Parallel {
      */
     public static void forRange(int n, long workPerItem, RangeBody body) {
         if (n <= 0) return;
-        int threads = threads();
-        int chunks = (int) Math.min(Math.min(threads, n), Math.max(1, (long) n * Math.max(workPerItem, 1) / MIN_PARALLEL_WORK));
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool()) {
+        WorkerTeam t = team;
+        int chunks = (int) Math.min(Math.min(t.size(), n), Math.max(1, (long) n * Math.max(workPerItem, 1) / MIN_PARALLEL_WORK));
+        if (chunks <= 1 || WorkerTeam.onWorker()) {
             body.run(0, n);
             return;
         }
-        // each task keeps its own failure, so the caller gets the original exception (join() would
-        // rewrap one thrown on another thread, prefixing its message with the class name)
-        Throwable[] failures = new Throwable[chunks];
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
-        for (int c = 0; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks), slot = c;
-            tasks.add(ForkJoinTask.adapt(() -> {
-                try {
-                    body.run(from, to);
-                } catch (RuntimeException | Error e) {
-                    failures[slot] = e;
-                }
-            }));
-        }
-        ForkJoinPool p = pool;
-        for (int i = 1; i < tasks.size(); i++) p.execute(tasks.get(i));
-        tasks.get(0).invoke();
-        for (int i = 1; i < tasks.size(); i++) tasks.get(i).join();
-        for (Throwable f : failures) { // the lowest range's failure, whatever the timing
-            if (f instanceof RuntimeException e) throw e;
-            if (f instanceof Error e) throw e;
-        }
+        t.run(n, chunks, body);
     }
 }

@@ -143,4 +143,47 @@ class ParallelTest {
         });
         assertEquals(400, n.get());
     }
+
+    /** Back-to-back jobs of different sizes (workers that wake late must not touch the next job), from two threads at once. */
+    @Test
+    void manyQuickJobsFromTwoThreadsEachCoverEveryItemOnce() throws Exception {
+        Parallel.setThreads(3);
+        Runnable caller = () -> {
+            Rng r = new Rng(Thread.currentThread().getName().hashCode());
+            for (int job = 0; job < 5_000; job++) {
+                int n = 1 + (int) r.nextLong(200);
+                int[] hits = new int[n];
+                Parallel.forRange(n, Parallel.MIN_PARALLEL_WORK, (from, to) -> {
+                    for (int i = from; i < to; i++) hits[i]++;
+                });
+                for (int i = 0; i < n; i++) if (hits[i] != 1) throw new AssertionError("job " + job + ", n " + n + ": item " + i + " ran " + hits[i] + " times");
+            }
+        };
+        Throwable[] failed = new Throwable[1];
+        Thread other = new Thread(() -> {
+            try {
+                caller.run();
+            } catch (Throwable t) {
+                failed[0] = t;
+            }
+        }, "second-caller");
+        other.start();
+        caller.run();
+        other.join();
+        assertNull(failed[0], () -> "second caller: " + failed[0]);
+    }
+
+    @Test
+    void replacedWorkersExit() throws Exception {
+        Parallel.setThreads(4);
+        Parallel.forRange(4, Parallel.MIN_PARALLEL_WORK, (a, b) -> {});
+        Parallel.setThreads(1);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (workerThreads() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(0, workerThreads(), "workers of the replaced team still alive");
+    }
+
+    private static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("vq4j-worker-")).count();
+    }
 }
