@@ -182,12 +182,12 @@ def generation(jmh, peers_path):
                 "gptRecompute": f"GPT sample, full recompute per token, {short} tokens", "maskGit": "MaskGIT 8 steps cosine"}[method]
         ratio = f"{vq[(method, batch)] / pt[(method, batch)]:.2f}×" if p else "—"
         rows.append(f"| {what} | {batch} | {secs:.2f} | {vq[(method, batch)]:.1f} {unit} | "
-                    + (f"{p['peer']} | {p['seconds']:.2f} | {pt[(method, batch)]:.1f} {unit} | {ratio} |" if p else "— | — | — | — |"))
+                    + (f"{p['peer']}{' (%d thread%s)' % (p['threads'], '' if p['threads'] == 1 else 's') if 'threads' in p else ''} | {p['seconds']:.2f} | {pt[(method, batch)]:.1f} {unit} | {ratio} |" if p else "— | — | — | — |"))
     md = ["## Generation (priors: taming GPT and MaskGIT, 12 layers × 8 heads × 512, K = 1024, 16×16 codes)", "",
           "Random weights, unconditional, temperature 1, no top-k. vq4j: bench GenerationBenchmark (JMH, one op = one whole "
           "generation); PyTorch: bench/generation_peers.py (taming mingpt `forward_with_past` + `sample_with_past`; a MaskGIT "
-          "transformer of the same size), torch.inference_mode, "
-          f"{peers['meta'].get('torch_threads', '?')} threads, torch {peers['meta'].get('torch', '?')}. Ratio = vq4j rate / PyTorch rate.", "",
+          "transformer of the same size), torch.inference_mode, each case at 1 thread and at "
+          f"{peers['meta'].get('torch_threads', '?')}, the faster shown, torch {peers['meta'].get('torch', '?')}. Ratio = vq4j rate / PyTorch rate.", "",
           "| what | batch | vq4j s | vq4j rate | peer | peer s | peer rate | ratio |", "|---|---|---|---|---|---|---|---|"] + rows + [""]
     for name, d in (("vq4j", vq), ("PyTorch", pt)):
         if ("gptKvCacheShort", 1) in d and ("gptRecompute", 1) in d:
