@@ -25,12 +25,14 @@ public final class Yaml {
     private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F_]+");
     private static final Pattern OCT = Pattern.compile("0o[0-7_]+");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+)");
-    private static final int MAX_FLOW_DEPTH = 64;
+    /** Deepest nesting accepted, of flow collections and of blocks (taming's configs nest 5 deep). */
+    private static final int MAX_FLOW_DEPTH = 64, MAX_BLOCK_DEPTH = 64;
 
     private record Line(int number, int indent, String text) {}
 
     private final List<Line> lines = new ArrayList<>();
     private int at;
+    private int blockDepth;
 
     private Yaml(String source) {
         String[] raw = source.split("\r\n|\n|\r", -1);
@@ -79,8 +81,14 @@ public final class Yaml {
 
     // ---- block structure -------------------------------------------------------------------------
 
+    /** A mapping or sequence; every nested block passes through here, so the depth bound covers the recursion. */
     private Object block(int indent) {
-        return isItem(lines.get(at).text) ? sequence(indent) : mapping(indent);
+        if (++blockDepth > MAX_BLOCK_DEPTH) throw error(lines.get(at).number, "blocks nested deeper than " + MAX_BLOCK_DEPTH);
+        try {
+            return isItem(lines.get(at).text) ? sequence(indent) : mapping(indent);
+        } finally {
+            blockDepth--;
+        }
     }
 
     private static boolean isItem(String text) {

@@ -154,4 +154,17 @@ class YamlTest {
         refused("a:\n  - 1\n  b: 2\n", "line 3");
         refused("a: b: c\n", "line 1", "mapping value is not allowed");
     }
+
+    /** Issue 17, deep nesting: 200,000 "- " on one line overflowed the block parser's recursion; nesting is now bounded everywhere. */
+    @Test
+    void deepNestingIsAClearErrorNotAStackOverflow() {
+        refused("- ".repeat(200_000) + "1\n", "line 1", "blocks nested deeper than 64");
+        StringBuilder keys = new StringBuilder();
+        for (int i = 0; i < 5_000; i++) keys.append(" ".repeat(i)).append("k").append(i).append(":\n");
+        refused(keys.toString(), "blocks nested deeper than 64");
+        refused("a: " + "[".repeat(100_000) + "\n", "line 1", "nested deeper than 64");
+        Object ok = Yaml.parse("- ".repeat(60) + "1\n"); // within the bound
+        for (int i = 0; i < 60; i++) ok = ((List<?>) ok).getFirst();
+        assertEquals(1L, ok);
+    }
 }
