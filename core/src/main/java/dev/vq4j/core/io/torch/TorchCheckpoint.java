@@ -67,7 +67,7 @@ public final class TorchCheckpoint {
         else throw new TorchFormatException("no 'state_dict' and not a dict of tensors; top-level keys: " + keys(top));
         LinkedHashMap<String, TensorData> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : source.entrySet()) {
-            if (!(e.getKey() instanceof String name)) throw new TorchFormatException("state_dict key " + e.getKey() + " is a " + Unpickler.describe(e.getKey()) + ", not a str");
+            if (!(e.getKey() instanceof String name)) throw new TorchFormatException("state_dict key " + Unpickler.summary(e.getKey()) + " is a " + Unpickler.describe(e.getKey()) + ", not a str");
             if (!(e.getValue() instanceof TensorData t))
                 throw new TorchFormatException("state_dict entry '" + name + "' is a " + Unpickler.describe(e.getValue()) + ", not a tensor");
             out.put(name, t);
@@ -171,7 +171,7 @@ public final class TorchCheckpoint {
         @Override
         public Object persistentLoad(Object pid) {
             if (!(pid instanceof PyTuple t) || t.size() != 5 || !"storage".equals(t.get(0)))
-                throw new TorchFormatException("persistent id " + pid + " is not ('storage', type, key, location, numel)");
+                throw new TorchFormatException("persistent id " + Unpickler.summary(pid) + " is not ('storage', type, key, location, numel)");
             if (!(t.get(1) instanceof StorageType type))
                 throw new TorchFormatException("storage type " + Unpickler.describe(t.get(1)) + " is not supported (supported: "
                         + Arrays.toString(StorageType.values()) + ")");
@@ -217,7 +217,7 @@ public final class TorchCheckpoint {
             if (!(o instanceof PyTuple t)) throw new TorchFormatException("_rebuild_tensor_v2: " + what + " is a " + Unpickler.describe(o) + ", not a tuple");
             long[] out = new long[t.size()];
             for (int i = 0; i < out.length; i++) {
-                if (!(t.get(i) instanceof Long v)) throw new TorchFormatException("_rebuild_tensor_v2: " + what + " entry " + t.get(i) + " is not an int");
+                if (!(t.get(i) instanceof Long v)) throw new TorchFormatException("_rebuild_tensor_v2: " + what + " entry " + Unpickler.summary(t.get(i)) + " is not an int");
                 out[i] = v;
             }
             return out;

@@ -233,7 +233,7 @@ public final class Unpickler {
                 if (!(peek() instanceof Set<?> s)) throw fail("ADDITEMS on a " + describe(peek()));
                 @SuppressWarnings("unchecked") Set<Object> set = (Set<Object>) s;
                 for (Object o : items) {
-                    checkHashable(o, 0);
+                    checkHashable(o, 0, new int[] {MAX_KEY_NODES});
                     set.add(o);
                     deepen(set, o);
                 }
@@ -241,7 +241,7 @@ public final class Unpickler {
             case Op.FROZENSET -> {
                 Set<Object> set = new LinkedHashSet<>();
                 for (Object o : popMark()) {
-                    checkHashable(o, 0);
+                    checkHashable(o, 0, new int[] {MAX_KEY_NODES});
                     set.add(o);
                 }
                 push(container(Collections.unmodifiableSet(set)));
@@ -408,15 +408,23 @@ public final class Unpickler {
     private void putPairs(Map<Object, Object> map, List<Object> kv) {
         if (kv.size() % 2 != 0) throw fail("odd number of items (" + kv.size() + ") for key/value pairs");
         for (int i = 0; i < kv.size(); i += 2) {
-            checkHashable(kv.get(i), 0);
+            checkHashable(kv.get(i), 0, new int[] {MAX_KEY_NODES});
             map.put(kv.get(i), kv.get(i + 1));
             deepen(map, kv.get(i + 1));
         }
     }
 
+    /**
+     * Most values one dict key or set element may hold, counted as Python's hash walks them (a tuple shared
+     * twice counts twice): a key built as t₍ᵢ₊₁₎ = (tᵢ, tᵢ) is 120 bytes of pickle and 2⁶⁰ values to hash, in
+     * Python as in Java. No real checkpoint comes near this.
+     */
+    static final int MAX_KEY_NODES = 100_000;
+
     /** Python only hashes immutable values; refusing the rest also keeps Java's hashCode from recursing into cycles. */
-    private void checkHashable(Object key, int depth) {
+    private void checkHashable(Object key, int depth, int[] budget) {
         if (depth > maxDepth) throw fail("dict key nested deeper than " + maxDepth);
+        if (--budget[0] < 0) throw fail("dict key or set element holds more than " + MAX_KEY_NODES + " values (counting shared ones each time)");
         switch (key) {
             case null -> { }
             case String s -> { }
@@ -430,11 +438,11 @@ public final class Unpickler {
             case StorageType t -> { }
             case Known k -> { }
             case PyTuple t -> {
-                for (Object o : t) checkHashable(o, depth + 1);
+                for (Object o : t) checkHashable(o, depth + 1, budget);
             }
             default -> {
                 if (key instanceof Set<?> s && s.getClass().getName().startsWith("java.util.Collections")) {
-                    for (Object o : s) checkHashable(o, depth + 1); // frozenset
+                    for (Object o : s) checkHashable(o, depth + 1, budget); // frozenset
                 } else throw fail("unhashable " + describe(key) + " used as a dict key or set element");
             }
         }
@@ -615,6 +623,51 @@ public final class Unpickler {
 
     private static TorchFormatException fail0(int offset, String message) {
         return new TorchFormatException("pickle byte " + offset + ": " + message);
+    }
+
+    /**
+     * A short Python-like rendering of a value for error messages: at most {@link #SUMMARY_VALUES} values
+     * and about 160 characters, whatever the value's size, sharing or cycles.
+     */
+    public static String summary(Object o) {
+        StringBuilder out = new StringBuilder();
+        summarise(o, out, new int[] {SUMMARY_VALUES});
+        return out.toString();
+    }
+
+    static final int SUMMARY_VALUES = 24;
+
+    private static void summarise(Object o, StringBuilder out, int[] budget) {
+        if (--budget[0] < 0 || out.length() > 160) {
+            if (out.isEmpty() || out.charAt(out.length() - 1) != '…') out.append("…");
+            return;
+        }
+        switch (o) {
+            case null -> out.append("None");
+            case String s -> out.append('\'').append(s.length() > 40 ? s.substring(0, 40) + "…" : s).append('\'');
+            case BigInteger b -> out.append(b.bitLength() > 128 ? "<int of " + b.bitLength() + " bits>" : b.toString());
+            case Long l -> out.append(l);
+            case Double d -> out.append(d);
+            case Boolean b -> out.append(b ? "True" : "False");
+            case PyTuple t -> items(t, "(", t.size() == 1 ? ",)" : ")", out, budget);
+            case List<?> l -> items(l, "[", "]", out, budget);
+            case Map<?, ?> m -> out.append("<dict of ").append(m.size()).append(m.size() == 1 ? " entry>" : " entries>");
+            case Set<?> s -> out.append("<set of ").append(s.size()).append(s.size() == 1 ? " element>" : " elements>");
+            default -> out.append(describe(o));
+        }
+    }
+
+    private static void items(List<?> l, String open, String close, StringBuilder out, int[] budget) {
+        out.append(open);
+        for (int i = 0; i < l.size(); i++) {
+            if (budget[0] <= 0 || out.length() > 160) { // cut: one ellipsis, then only the closers
+                if (out.charAt(out.length() - 1) != '…') out.append(i > 0 ? ", …" : "…");
+                break;
+            }
+            if (i > 0) out.append(", ");
+            summarise(l.get(i), out, budget);
+        }
+        out.append(close);
     }
 
     /** A Python-flavoured name for a value's type, for error messages. */

@@ -262,4 +262,45 @@ class MalformedInputTest {
         Path noSd = checkpoint(new P().op(0x80, 2, '}').str("epoch").op('K', 1, 's', '.').bytes(), null);
         refused(() -> TorchCheckpoint.readStateDict(noSd), "no 'state_dict'", "[epoch]");
     }
+
+    // ---- issue 17: exponential and cyclic structure ------------------------------------------------
+
+    /** Pushes t60 where t0 = () and t₍ᵢ₊₁₎ = (tᵢ, tᵢ): 2⁶⁰ leaves, a few hundred bytes (memo slots 0..60). */
+    static P sharedTupleTower(P p) {
+        p.op(')', 'q', 0, '0');
+        for (int i = 1; i <= 60; i++) p.op('h', i - 1, 'h', i - 1, 0x86, 'q', i, '0');
+        return p.op('h', 60);
+    }
+
+    @Test
+    void aSharedTupleTowerAsADictKeyIsRefusedQuickly() {
+        byte[] pickle = sharedTupleTower(new P().op(0x80, 2, '}')).op('K', 1, 's', '.').bytes();
+        assertTrue(pickle.length < 500, pickle.length + " bytes");
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> refused(pickle, "holds more than " + Unpickler.MAX_KEY_NODES + " values"));
+        byte[] set = sharedTupleTower(new P().op(0x80, 4, 0x8f, '(')).op(0x90, '.').bytes(); // EMPTY_SET, MARK, t60, ADDITEMS
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> refused(set, "holds more than"));
+    }
+
+    @Test
+    void summariesOfHugeOrCyclicValuesAreShort() {
+        Object tower = Unpickler.load(sharedTupleTower(new P().op(0x80, 2)).op('.').bytes());
+        String s = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> Unpickler.summary(tower));
+        assertTrue(s.length() < 260 && s.startsWith("((((") && s.contains("…"), s);
+        Object cycle = Unpickler.load(new P().op(0x80, 2, ']', 'q', 0, 'h', 0, 'a', '.').bytes()); // l = []; l.append(l)
+        String c = Unpickler.summary(cycle);
+        assertTrue(c.length() < 260 && c.startsWith("[[[["), c);
+        assertEquals("('storage', 3, None, True, 'x')", Unpickler.summary(new Unpickler(new P().op(0x80, 2, '(').str("storage").op('K', 3, 'N', 0x88).str("x").op('t', '.').bytes(), null).load()));
+    }
+
+    @Test
+    void aHugeOrCyclicPersistentIdGivesAShortMessage() throws IOException {
+        // a persistent id that is the tower, then one that is a list holding itself
+        byte[] tower = sharedTupleTower(new P().op(0x80, 2)).op('Q', '.').bytes();
+        TorchFormatException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> refused(() -> TorchCheckpoint.read(checkpoint(tower, null)), "persistent id ((((", "is not ('storage'"));
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
+        byte[] cyclic = new P().op(0x80, 2, ']', 'q', 0, 'h', 0, 'a', 'Q', '.').bytes();
+        e = refused(() -> TorchCheckpoint.read(checkpoint(cyclic, null)), "persistent id [[[[");
+        assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
+    }
 }
