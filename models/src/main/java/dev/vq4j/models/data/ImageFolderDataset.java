@@ -88,6 +88,8 @@ public final class ImageFolderDataset implements ImageDataset {
             BufferedImage img;
             try {
                 img = Images.decodeOrThrow(p);
+                int[] hw = Resize.shorterSideTo(img.getHeight(), img.getWidth(), size);
+                Images.checkPixels(p, "resized to", hw[0], hw[1]); // a 1-pixel-high strip would grow to side × (side · width)
             } catch (IOException e) {
                 if (!options.skipUnreadable())
                     throw new IllegalArgumentException(e.getMessage() + " (use the skip-unreadable option to leave such files out)", e);

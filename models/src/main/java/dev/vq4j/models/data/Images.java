@@ -3,6 +3,8 @@ package dev.vq4j.models.data;
 import dev.vq4j.autograd.Tensor;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
@@ -14,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Image files ⇄ tensors: read a PNG/JPEG (anything ImageIO decodes) to a [C, H, W] float tensor in
@@ -51,17 +56,63 @@ public final class Images {
         }
     }
 
-    /** Like {@link #decode} but with a checked exception whose message names the file and the problem. */
+    /**
+     * Most pixels one image may have, decoded or after a resize: {@code -Dvq4j.maxImagePixels=N}, else a
+     * 64th of the maximum heap in pixels (a decoded pixel plus its float copy take about 16 bytes), at
+     * most 2^28. A 1 MB PNG can declare 20000×20000 pixels; its size is checked from the header, before
+     * anything is decoded.
+     */
+    public static long maxPixels() {
+        String s = System.getProperty("vq4j.maxImagePixels");
+        if (s != null && !s.isBlank()) {
+            try {
+                long v = Long.parseLong(s.strip());
+                if (v >= 1) return v;
+            } catch (NumberFormatException ignored) {
+                // fall through to the default
+            }
+            throw new IllegalArgumentException("-Dvq4j.maxImagePixels must be a positive integer, got '" + s + "'");
+        }
+        return Math.min(1L << 28, Runtime.getRuntime().maxMemory() / 64);
+    }
+
+    /** Refuses h×w pixels beyond {@link #maxPixels}, naming the file and what the pixels are (decoded, resized). */
+    static void checkPixels(Path file, String what, long h, long w) throws IOException {
+        long limit = maxPixels();
+        if (h * w > limit)
+            throw new IOException("image " + file + ": " + what + " " + w + "x" + h + " = " + h * w + " pixels, more than the limit of " + limit
+                    + " (-Dvq4j.maxImagePixels=N to change it)");
+    }
+
+    /**
+     * Like {@link #decode} but with a checked exception whose message names the file and the problem.
+     * The size is read from the header and checked against {@link #maxPixels} before decoding, and a
+     * decoder warning (a JPEG cut short decodes with its missing part grey) makes the file corrupt.
+     */
     static BufferedImage decodeOrThrow(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException("image " + file + ": no such file");
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException("image " + file + ": cannot open");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new IOException("image " + file + ": not a PNG/JPEG/BMP/GIF image ImageIO can read");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                checkPixels(file, "declares", reader.getHeight(0), reader.getWidth(0));
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) throw new IOException("image " + file + ": corrupt (" + warnings.getFirst() + ")");
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("image " + file)) throw e;
+            throw new IOException("image " + file + ": cannot decode (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
             throw new IOException("image " + file + ": cannot decode (" + e.getMessage() + ")", e);
         }
-        if (img == null) throw new IOException("image " + file + ": not a PNG/JPEG/BMP/GIF image ImageIO can read");
-        return img;
     }
 
     /** A decoded image as a [C, H, W] tensor in [0, 1] (1: luma, 3: RGB; grey images repeated to RGB). */

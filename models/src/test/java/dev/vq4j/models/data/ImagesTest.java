@@ -79,4 +79,74 @@ class ImagesTest {
         assertArrayEquals(new int[] {32, 48}, Resize.shorterSideTo(64, 96, 32));
         assertArrayEquals(new int[] {43, 32}, Resize.shorterSideTo(40, 30, 32));
     }
+
+    // ---- issue 17: amplification and silent corruption ---------------------------------------------
+
+    /** A PNG whose header declares w×h but whose data is a few bytes: what a 1 MB "20000×20000" file is. */
+    static byte[] pngDeclaring(int w, int h) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void aHugeDeclaredSizeIsRefusedFromTheHeaderBeforeDecoding(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bomb.png");
+        Files.write(f, pngDeclaring(20_000, 20_000));
+        assertTrue(Files.size(f) < 200);
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Images.read(f));
+        assertTrue(e.getMessage().contains("bomb.png") && e.getMessage().contains("declares 20000x20000 = 400000000 pixels")
+                && e.getMessage().contains("vq4j.maxImagePixels"), e.getMessage());
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < 200L << 20, "grew the heap by " + ((after - before) >> 20) + " MiB");
+    }
+
+    @Test
+    void aJpegCutShortIsCorruptNotHalfGrey(@TempDir Path dir) throws Exception {
+        BufferedImage img = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB); // noise: the scan data is most of the file
+        java.util.Random r = new java.util.Random(3);
+        for (int y = 0; y < 256; y++) for (int x = 0; x < 256; x++) img.setRGB(x, y, r.nextInt(1 << 24));
+        Path whole = dir.resolve("whole.jpg"), cut = dir.resolve("cut.jpg");
+        assertTrue(ImageIO.write(img, "jpg", whole.toFile()));
+        byte[] b = Files.readAllBytes(whole);
+        Files.write(cut, java.util.Arrays.copyOf(b, b.length / 2));
+        assertEquals(256, Images.read(whole).size(2), "the whole file reads");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Images.read(cut));
+        assertTrue(e.getMessage().contains("cut.jpg") && e.getMessage().contains("corrupt"), e.getMessage());
+    }
+
+    @Test
+    void aThinStripThatWouldGrowPastTheLimitWhenResizedIsRefused(@TempDir Path dir) throws Exception {
+        String old = System.getProperty("vq4j.maxImagePixels");
+        System.setProperty("vq4j.maxImagePixels", "1000000");
+        try {
+            Files.createDirectories(dir.resolve("imgs"));
+            assertTrue(ImageIO.write(new BufferedImage(2000, 1, BufferedImage.TYPE_INT_RGB), "png", dir.resolve("imgs/strip.png").toFile()));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new ImageFolderDataset(dir.resolve("imgs"), 32, ImageFolderDataset.Options.defaults()));
+            assertTrue(e.getMessage().contains("strip.png") && e.getMessage().contains("resized to 64000x32"), e.getMessage());
+            assertTrue(ImageIO.write(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png", dir.resolve("imgs/ok.png").toFile()));
+            ImageFolderDataset d = new ImageFolderDataset(dir.resolve("imgs"), 32, ImageFolderDataset.Options.defaults().withSkipUnreadable(true));
+            assertEquals(1, d.size(), "with skipping, the strip is left out like any bad file");
+        } finally {
+            if (old == null) System.clearProperty("vq4j.maxImagePixels");
+            else System.setProperty("vq4j.maxImagePixels", old);
+        }
+    }
 }
