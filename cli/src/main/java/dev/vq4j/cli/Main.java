@@ -40,13 +40,18 @@ public final class Main {
 
     /** Runs a command line and returns the exit status (for tests). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(COMMANDS, args, out, err);
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} over a given command table (tests add commands that fail on purpose). */
+    static int run(Map<String, Command> commands, String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             usage(out);
             return args.length == 0 ? 2 : 0;
         }
-        Command command = COMMANDS.get(args[0]);
+        Command command = commands.get(args[0]);
         if (command == null) {
-            err.println("vq4j: unknown command '" + args[0] + "'. Commands: " + String.join(", ", COMMANDS.keySet()) + " (vq4j --help)");
+            err.println("vq4j: unknown command '" + args[0] + "'. Commands: " + String.join(", ", commands.keySet()) + " (vq4j --help)");
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);

@@ -71,9 +71,20 @@ public final class Yaml {
         return root;
     }
 
+    /** Parses a UTF-8 file; text in another encoding is a {@link YamlFormatException} naming the file and the first bad byte. */
     public static Object read(Path path) throws IOException {
+        byte[] bytes = Files.readAllBytes(path);
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer text = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult r = utf8.decode(in, text, true);
+        if (r.isError())
+            throw new YamlFormatException(path + ": not UTF-8 text (byte " + in.position() + " is 0x"
+                    + String.format("%02x", bytes[in.position()] & 0xff) + "); YAML files are read as UTF-8");
+        utf8.flush(text);
         try {
-            return parse(Files.readString(path));
+            return parse(text.flip().toString());
         } catch (YamlFormatException e) {
             throw new YamlFormatException(path + ": " + e.getMessage());
         }

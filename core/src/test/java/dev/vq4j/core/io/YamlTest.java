@@ -167,4 +167,15 @@ class YamlTest {
         for (int i = 0; i < 60; i++) ok = ((List<?>) ok).getFirst();
         assertEquals(1L, ok);
     }
+
+    /** Issue 17: a YAML in Latin-1 was reported as an unreadable checkpoint; now the YAML is named with its first bad byte. */
+    @Test
+    void aFileThatIsNotUtf8IsNamedWithItsFirstBadByte(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("model.yaml");
+        java.nio.file.Files.write(f, "name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        YamlFormatException e = assertThrows(YamlFormatException.class, () -> Yaml.read(f));
+        assertTrue(e.getMessage().contains("model.yaml") && e.getMessage().contains("not UTF-8") && e.getMessage().contains("byte 9 is 0xe9"), e.getMessage());
+        java.nio.file.Files.writeString(f, "name: caf\u00e9\n");
+        assertEquals(java.util.Map.of("name", "caf\u00e9"), Yaml.read(f));
+    }
 }
