@@ -8,7 +8,12 @@ import java.util.Arrays;
 final class StridedCopy {
     private StridedCopy() {}
 
-    static TensorData copy(TorchCheckpoint.Storage s, long offset, long[] size, long[] stride) {
+    /** Told each view's element count after it is checked and before its copy is allocated; may refuse it. */
+    interface Budget {
+        void charge(String view, long elements);
+    }
+
+    static TensorData copy(TorchCheckpoint.Storage s, long offset, long[] size, long[] stride, Budget budget) {
         String view = "tensor of size " + Arrays.toString(size) + ", stride " + Arrays.toString(stride) + ", offset " + offset
                 + " on storage '" + s.key() + "' (" + s.numel() + " × " + s.type() + ")";
         int[] shape = new int[size.length];
@@ -29,6 +34,7 @@ final class StridedCopy {
         if (offset < 0) throw new TorchFormatException(view + ": negative storage offset");
         if (numel > 0 && last >= s.numel())
             throw new TorchFormatException(view + ": reaches element " + last + ", past the end of the storage");
+        budget.charge(view, numel);
         int n = (int) numel;
         Object src = s.values();
         Object dst = switch (src) {

@@ -157,11 +157,16 @@ public final class TorchCheckpoint {
     /** A storage read from {@code data/<key>} and decoded into the array of its dtype. */
     record Storage(String key, StorageType type, int numel, Object values) {}
 
+    /** See {@code StorageHooks.charge}: how far the tensors of a checkpoint may outgrow its storages. */
+    static final long AMPLIFICATION = 4, AMPLIFICATION_SLACK = 1L << 24;
+
     /** Resolves persistent ids to storages (each read once) and rebuilds tensors from them. */
     private static final class StorageHooks implements Unpickler.Hooks {
         private final ZipFile zip;
         private final String prefix;
         private final Map<String, Storage> storages = new HashMap<>();
+        /** Elements of the storages read so far, and of the tensors copied out of them. */
+        private long storageElements, tensorElements;
 
         StorageHooks(ZipFile zip, String prefix) {
             this.zip = zip;
@@ -199,6 +204,7 @@ public final class TorchCheckpoint {
             if (raw.length != expected)
                 throw new TorchFormatException("storage '" + key + "' holds " + raw.length + " bytes, but " + numel + " × " + type + " needs " + expected);
             Storage s = new Storage(key, type, (int) (long) numel, type.decode(raw, (int) (long) numel, "storage '" + key + "'"));
+            storageElements += numel;
             storages.put(key, s);
             return s;
         }
@@ -210,7 +216,26 @@ public final class TorchCheckpoint {
             long[] sizes = longs(size, "size"), strides = longs(stride, "stride");
             if (sizes.length != strides.length)
                 throw new TorchFormatException("_rebuild_tensor_v2: size " + Arrays.toString(sizes) + " and stride " + Arrays.toString(strides) + " differ in length");
-            return StridedCopy.copy(s, offset, sizes, strides);
+            return StridedCopy.copy(s, offset, sizes, strides, this::charge);
+        }
+
+        /**
+         * Amplification budget: the tensors rebuilt may hold at most {@link #AMPLIFICATION}× the elements
+         * of the storages read, plus {@link #AMPLIFICATION_SLACK} (tied weights and a few expanded
+         * buffers fit; a stride-0 view of one element as 2^30, or thousands of views of one storage, do
+         * not), and never more than the heap can take. Checked before each copy is allocated.
+         */
+        private void charge(String view, long elements) {
+            tensorElements += elements;
+            long allowed = AMPLIFICATION * storageElements + AMPLIFICATION_SLACK;
+            if (tensorElements > allowed)
+                throw new TorchFormatException(view + ": the tensors rebuilt so far hold " + tensorElements + " elements, more than "
+                        + AMPLIFICATION + " × the " + storageElements + " elements of the storages read + " + AMPLIFICATION_SLACK
+                        + " (views that repeat a storage: stride 0, or many views of one storage)");
+            long heap = Runtime.getRuntime().maxMemory() / 2;
+            if (elements * 8 > heap)
+                throw new TorchFormatException(view + ": " + elements + " elements need up to " + elements * 8 + " bytes, more than half the JVM's "
+                        + Runtime.getRuntime().maxMemory() + "-byte heap (VQ4J_JAVA_OPTS=-Xmx... to give it more)");
         }
 
         private static long[] longs(Object o, String what) {

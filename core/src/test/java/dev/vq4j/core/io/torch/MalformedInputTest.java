@@ -303,4 +303,36 @@ class MalformedInputTest {
         e = refused(() -> TorchCheckpoint.read(checkpoint(cyclic, null)), "persistent id [[[[");
         assertTrue(e.getMessage().length() < 400, e.getMessage().length() + " characters");
     }
+
+    // ---- issue 17: amplification --------------------------------------------------------------------
+
+    @Test
+    void aStrideZeroViewOfOneElementIsRefusedBeforeAllocating() throws IOException {
+        Path f = checkpoint(P.tensorDict("w", 1, 0, new long[] {1L << 30}, new long[] {0}), floats(1f));
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        refused(() -> TorchCheckpoint.readStateDict(f), f.toString(), "1073741824 elements, more than 4 × the 1 elements");
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < 256L << 20, "grew the heap by " + ((after - before) >> 20) + " MiB");
+    }
+
+    @Test
+    void manyViewsOfOneStorageAreRefusedOnceTheyOutgrowItFourfold() throws IOException {
+        int n = 1 << 20, views = 40;
+        P p = new P().op(0x80, 2, '}', '(');
+        for (int i = 0; i < views; i++) {
+            p.str("w" + i).global("torch._utils", "_rebuild_tensor_v2").op('(');
+            p.op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(n).op('t', 'Q');
+            p.integer(0).tuple(n).tuple(1).op(0x89).global("collections", "OrderedDict").op(')', 'R', 't', 'R');
+        }
+        Path f = checkpoint(p.op('u', '.').bytes(), new byte[4 * n]);
+        refused(() -> TorchCheckpoint.readStateDict(f), f.toString(), "more than 4 × the 1048576 elements of the storages read");
+        // a few views of one storage (tied weights) are fine
+        P tied = new P().op(0x80, 2, '}', '(');
+        for (int i = 0; i < 3; i++) {
+            tied.str("w" + i).global("torch._utils", "_rebuild_tensor_v2").op('(');
+            tied.op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(n).op('t', 'Q');
+            tied.integer(0).tuple(n).tuple(1).op(0x89).global("collections", "OrderedDict").op(')', 'R', 't', 'R');
+        }
+        assertEquals(3, TorchCheckpoint.readStateDict(checkpoint(tied.op('u', '.').bytes(), new byte[4 * n])).size());
+    }
 }
