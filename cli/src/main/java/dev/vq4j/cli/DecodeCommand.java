@@ -1,9 +1,11 @@
 package dev.vq4j.cli;
 
+import dev.vq4j.autograd.Shaping;
 import dev.vq4j.autograd.Tensor;
 import dev.vq4j.core.DType;
 import dev.vq4j.core.io.SafeTensors;
 import dev.vq4j.core.io.TensorData;
+import dev.vq4j.models.data.Images;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -71,7 +73,22 @@ final class DecodeCommand implements Command {
                     + (rank == 3 ? "[images, height, width]" : "[images, height, width, " + stages + "]") + " as vq4j encode writes for this " + loaded.model().modelType());
         for (long c : codes)
             if (c < (rank == 4 ? -1 : 0) || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
-        Tensor images = loaded.model().decodeCodes(Tensor.ofLongs(codes, shape));
+        // a 128 MB file of 4096x4096 codes would decode to 16384x16384 images: refused before the decoder allocates
+        long f = loaded.model().downsampling(), pixels = shape[1] * f * shape[2] * f, limit = Images.maxPixels();
+        if (pixels > limit)
+            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + " decode to " + shape[2] * f + "x" + shape[1] * f + " images = "
+                    + pixels + " pixels each, more than the limit of " + limit + " (-Dvq4j.maxImagePixels=N to change it)");
+        // decoded a few images at a time, so the decoder's activations stay the size of one small batch
+        int perImage = codes.length / shape[0], batch = (int) Math.max(1, Math.min(16, limit / Math.max(1, 16 * pixels)));
+        List<Tensor> parts = new ArrayList<>();
+        for (int start = 0; start < shape[0]; start += batch) {
+            int n = Math.min(batch, shape[0] - start);
+            int[] partShape = shape.clone();
+            partShape[0] = n;
+            long[] part = Arrays.copyOfRange(codes, start * perImage, (start + n) * perImage);
+            parts.add(loaded.model().decodeCodes(Tensor.ofLongs(part, partShape)));
+        }
+        Tensor images = parts.size() == 1 ? parts.getFirst() : Shaping.cat(parts, 0);
         ImageFiles.writeDecoded(images, Path.of(options.string("out")), out);
         return 0;
     }

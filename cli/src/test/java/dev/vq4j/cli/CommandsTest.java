@@ -160,6 +160,28 @@ class CommandsTest {
                 "--codes", tmp.resolve("far.npy").toString());
         Npy.writeInt64(tmp.resolve("flat.npy"), new long[] {0, 1}, new int[] {2});
         usageError("expected [images, height, width]", "decode", "--checkpoint", run.toString(), "--codes", tmp.resolve("flat.npy").toString());
+        // issue 17, amplification: a code grid that decodes past the pixel budget is refused before the decoder allocates
+        Npy.writeInt64(tmp.resolve("wide.npy"), new long[200 * 300], new int[] {1, 200, 300});
+        String old = System.getProperty("vq4j.maxImagePixels");
+        System.setProperty("vq4j.maxImagePixels", "100000");
+        try {
+            usageError("decode to ", "decode", "--checkpoint", run.toString(), "--codes", tmp.resolve("wide.npy").toString());
+            usageError("more than the limit of 100000 (-Dvq4j.maxImagePixels=N to change it)", "decode", "--checkpoint", run.toString(),
+                    "--codes", tmp.resolve("wide.npy").toString());
+        } finally {
+            if (old == null) System.clearProperty("vq4j.maxImagePixels");
+            else System.setProperty("vq4j.maxImagePixels", old);
+        }
+        // many images decode a batch at a time, with the same bits as one batch
+        long[] many = new long[40 * 4];
+        for (int i = 0; i < many.length; i++) many[i] = i % 8;
+        Npy.writeInt64(tmp.resolve("many.npy"), many, new int[] {40, 2, 2});
+        r = run("decode", "--checkpoint", run.toString(), "--codes", tmp.resolve("many.npy").toString(), "--out", tmp.resolve("many").toString());
+        assertEquals(0, r.status(), r.err());
+        Npy.writeInt64(tmp.resolve("one.npy"), java.util.Arrays.copyOfRange(many, 37 * 4, 38 * 4), new int[] {1, 2, 2});
+        r = run("decode", "--checkpoint", run.toString(), "--codes", tmp.resolve("one.npy").toString(), "--out", tmp.resolve("one").toString());
+        assertEquals(0, r.status(), r.err());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("one/image-0000.png")), Files.readAllBytes(tmp.resolve("many/image-0037.png")));
 
         r = run("reconstruct", "--checkpoint", run.toString(), "--count", "4", "--out", tmp.resolve("grid.png").toString());
         assertEquals(0, r.status(), r.err());
