@@ -24,6 +24,24 @@ public record VqganConfig(int ch, int[] chMult, int numResBlocks, int[] attnReso
             throw new IllegalArgumentException("VqganConfig: resolution " + resolution + " must be divisible by 2^(len(ch_mult) - 1) = " + (1 << (chMult.length - 1)));
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("VqganConfig: dropout must be in [0, 1), got " + dropout);
         if (doubleZ) throw new IllegalArgumentException("VqganConfig: double_z=true is for KL autoencoders; a VQModel needs double_z=false");
+        dev.vq4j.models.ModelBudget.check("VqganConfig", parameterEstimate(ch, chMult, numResBlocks, zChannels, embedDim, nEmbed, inChannels, outCh),
+                "ch, ch_mult, num_res_blocks, z_channels and n_embed");
+    }
+
+    /**
+     * About how many parameters taming's Encoder + Decoder + codebook hold (in doubles, so absurd sizes
+     * do not overflow): per level, residual blocks of two 3×3 convolutions (num_res_blocks in the
+     * encoder, num_res_blocks + 1 in the decoder), a resampling convolution, and the middle blocks at
+     * the widest level. Attention and norms add a few percent, not counted.
+     */
+    static double parameterEstimate(int ch, int[] chMult, int numResBlocks, int zChannels, int embedDim, int nEmbed, int inChannels, int outCh) {
+        double total = 9.0 * ch * (inChannels + outCh) + 9.0 * 2 * zChannels * ch * chMult[chMult.length - 1] + (double) nEmbed * embedDim;
+        for (int m : chMult) {
+            double c = (double) ch * m;
+            total += (2.0 * numResBlocks + 1) * 18 * c * c + 2 * 9 * c * c;
+        }
+        double top = (double) ch * chMult[chMult.length - 1];
+        return total + 4 * 18 * top * top;
     }
 
     /** taming's vqgan_imagenet_f16_1024 / 16384 ddconfig (256 px, f16, 1024 or 16384 codes of dim 256). */

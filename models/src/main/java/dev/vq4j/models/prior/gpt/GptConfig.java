@@ -31,6 +31,10 @@ public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int
         checkP("attn_pdrop", attnPdrop);
         if (nUnmasked < 0 || nUnmasked > blockSize)
             throw new IllegalArgumentException("GPT: n_unmasked must be in [0, block_size " + blockSize + "], got " + nUnmasked);
+        // per block 12·n_embd² weights and taming's persisted block_size² causal mask; embeddings and head
+        double e = nEmbd;
+        dev.vq4j.models.ModelBudget.check("GPT", nLayer * (12 * e * e + (double) blockSize * blockSize) + e * (2.0 * vocabSize + blockSize),
+                "n_layer, n_embd, block_size and vocab_size");
     }
 
     /** No dropout, no unmasked prefix (taming's GPT defaults). */
