@@ -272,7 +272,8 @@ class ElementwiseParityTest extends TorchParityTest {
         op("where.nc").python("torch.where(x0, x1.t(), x2)").java(x -> Elementwise.where(x[0], x[1].t(), x[2]))
                 .inputs(mask(1, 5), randn(5, 3), randn(3, 1)).run();
         op("where.scalar.branch").python("torch.where(x0, x1, x2)").java(x -> Elementwise.where(x[0], x[1], x[2]))
-                .inputs(mask(3, 4), randn(), randn(3, 4)).run();
+                .inputs(mask(3, 4), randn(), randn(3, 4))
+                .gradTol(OpCheck.REDUCTION).run(); // the scalar's gradient is a sum of up to 12 upstream values that can cancel (seen: 2.4e-5 relative)
     }
 
     @Test
