@@ -198,7 +198,8 @@ class ElementwiseParityTest extends TorchParityTest {
 
     @Test
     void addScalarBroadcastRank0() {
-        op("add.rank0").python("x0 + x1").java(x -> x[0].add(x[1])).inputs(randn(3, 4), randn()).run();
+        op("add.rank0").python("x0 + x1").java(x -> x[0].add(x[1])).inputs(randn(3, 4), randn())
+                .gradTol(OpCheck.REDUCTION).run(); // the rank-0 input's gradient is a sum of 12 upstream values that can cancel
     }
 
     @Test
