@@ -168,6 +168,7 @@ final class TrainCommand implements Command {
                 sections = info.sections();
                 train = options.string("steps") == null ? info.train() : info.train().withSteps(options.integer("steps"));
                 runDir = options.string("out") != null ? Path.of(options.string("out")) : Checkpoints.runDirOf(resume);
+                refuseOlderThanTheRun(resume, runDir);
             } catch (UsageException e) {
                 throw e;
             } catch (IllegalArgumentException e) {
@@ -246,6 +247,26 @@ final class TrainCommand implements Command {
         try (lock) {
             return train(modelType, sections, train, task, runDir, resume, out);
         }
+    }
+
+    /**
+     * Resuming an older checkpoint into a run directory that holds newer ones would interleave two
+     * histories (the newer checkpoints would be picked up by a later --resume of the run, and the log
+     * would repeat steps): refused, with the two ways out. Branching into another --out is allowed.
+     */
+    private static void refuseOlderThanTheRun(Path resume, Path runDir) {
+        List<Path> all;
+        try {
+            all = Checkpoints.list(runDir);
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot list the checkpoints of " + runDir + ": " + e.getMessage());
+        }
+        Path from = resume.toAbsolutePath().normalize();
+        List<String> newer = all.stream().filter(p -> p.getFileName().toString().compareTo(from.getFileName().toString()) > 0)
+                .map(p -> p.getFileName().toString()).toList();
+        if (!newer.isEmpty() && all.stream().anyMatch(p -> p.toAbsolutePath().normalize().equals(from)))
+            throw new UsageException(runDir + " holds checkpoints newer than " + from.getFileName() + " (" + String.join(", ", newer)
+                    + "): continue from the newest with --resume " + runDir + ", or branch from this one into a new run directory with --out DIR");
     }
 
     private static int train(String modelType, Map<String, Object> sections, TrainConfig train, TrainingTask task, Path runDir, Path resume, PrintStream out) {

@@ -142,6 +142,14 @@ class CommandsTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("resuming at step 4"), r.out());
         assertTrue(Files.isDirectory(run.resolve("checkpoints/step-00000006")));
+        // issue 17: resuming an older checkpoint into its run (which holds step 6) is refused; branching with --out is not
+        Path older = run.resolve("checkpoints/step-00000004");
+        usageError("holds checkpoints newer than step-00000004 (step-00000006): continue from the newest with --resume " + run,
+                "train", "--resume", older.toString(), "--steps", "8");
+        r = run("train", "--resume", older.toString(), "--steps", "5", "--out", tmp.resolve("branch").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.isDirectory(tmp.resolve("branch/checkpoints/step-00000005")));
+        assertTrue(Files.isDirectory(run.resolve("checkpoints/step-00000006")), "the original run is untouched");
 
         r = run("encode", "--checkpoint", run.toString(), "--count", "3", "--out", tmp.resolve("codes.npy").toString());
         assertEquals(0, r.status(), r.err());
