@@ -75,9 +75,11 @@ final class DecodeCommand implements Command {
             if (c < (rank == 4 ? -1 : 0) || c >= k) throw new UsageException("code " + c + " in " + file + " is outside the checkpoint's codebook [0, " + k + ")");
         // a 128 MB file of 4096x4096 codes would decode to 16384x16384 images: refused before the decoder allocates
         long f = loaded.model().downsampling(), pixels = shape[1] * f * shape[2] * f, limit = Images.maxPixels();
-        if (pixels > limit)
-            throw new UsageException("codes " + Arrays.toString(shape) + " in " + file + " decode to " + shape[2] * f + "x" + shape[1] * f + " images = "
-                    + pixels + " pixels each, more than the limit of " + limit + " (-Dvq4j.maxImagePixels=N to change it)");
+        try {
+            Images.checkPixels("codes " + Arrays.toString(shape) + " in " + file + " decode to images of", shape[1] * f, shape[2] * f);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         // decoded a few images at a time, so the decoder's activations stay the size of one small batch
         int perImage = codes.length / shape[0], batch = (int) Math.max(1, Math.min(16, limit / Math.max(1, 16 * pixels)));
         List<Tensor> parts = new ArrayList<>();

@@ -1,5 +1,11 @@
 package dev.vq4j.core.io;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -74,11 +80,11 @@ public final class Yaml {
     /** Parses a UTF-8 file; text in another encoding is a {@link YamlFormatException} naming the file and the first bad byte. */
     public static Object read(Path path) throws IOException {
         byte[] bytes = Files.readAllBytes(path);
-        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer text = java.nio.CharBuffer.allocate(bytes.length);
-        java.nio.charset.CoderResult r = utf8.decode(in, text, true);
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CoderResult r = utf8.decode(in, text, true);
         if (r.isError())
             throw new YamlFormatException(path + ": not UTF-8 text (byte " + in.position() + " is 0x"
                     + String.format("%02x", bytes[in.position()] & 0xff) + "); YAML files are read as UTF-8");

@@ -76,12 +76,24 @@ public final class Images {
         return Math.min(1L << 28, Runtime.getRuntime().maxMemory() / 64);
     }
 
-    /** Refuses h×w pixels beyond {@link #maxPixels}, naming the file and what the pixels are (decoded, resized). */
-    static void checkPixels(Path file, String what, long h, long w) throws IOException {
+    /**
+     * Refuses h×w pixels beyond {@link #maxPixels}: an {@link IllegalArgumentException} whose message is
+     * {@code subject + " " + w + "x" + h + " = N pixels, more than the limit of L (-Dvq4j.maxImagePixels=N to change it)"}.
+     */
+    public static void checkPixels(String subject, long h, long w) {
         long limit = maxPixels();
         if (h * w > limit)
-            throw new IOException("image " + file + ": " + what + " " + w + "x" + h + " = " + h * w + " pixels, more than the limit of " + limit
+            throw new IllegalArgumentException(subject + " " + w + "x" + h + " = " + h * w + " pixels, more than the limit of " + limit
                     + " (-Dvq4j.maxImagePixels=N to change it)");
+    }
+
+    /** {@link #checkPixels(String, long, long)} for an image file, as the IOException the readers expect ("image FILE: declares ..."). */
+    static void checkPixels(Path file, String what, long h, long w) throws IOException {
+        try {
+            checkPixels("image " + file + ": " + what, h, w);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /**
